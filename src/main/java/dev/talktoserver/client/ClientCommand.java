@@ -1,0 +1,155 @@
+package dev.talktoserver.client;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import org.springframework.web.socket.WebSocketHttpHeaders;
+
+/**
+ * The options of {@code talk-to-server client}, and what a run does with them.
+ */
+@Command(name = "client", mixinStandardHelpOptions = true, versionProvider = ClientVersion.class,
+		usageHelpAutoWidth = true, sortOptions = false,
+		headerHeading = "Usage: java -jar talk-to-server.jar client [URL] [OPTIONS]%n%n",
+		synopsisHeading = "", customSynopsis = "",
+		description = { "Talks to a talk-to-server WebSocket endpoint (or any WebSocket server that answers text).",
+				"Sends each message, prints each reply as 'Received: TEXT', then closes the connection with 1000.",
+				"With no message options it sends 'Hello from client!', like the blog post's Go client." },
+		parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
+		footerHeading = "%nExamples:%n",
+		footer = { "  java -jar talk-to-server.jar client",
+				"  java -jar talk-to-server.jar client ws://localhost:8080/talk-to-server --message hi --message again",
+				"  java -jar talk-to-server.jar client --interactive          (type lines; Ctrl-D to finish)",
+				"  printf 'one\\ntwo\\n' | java -jar talk-to-server.jar client --interactive",
+				"  java -jar talk-to-server.jar client --origin http://localhost:8080 --header 'X-Trace: 42'", "",
+				"Exit status:", "  0  every message got its reply and the connection closed normally",
+				"  1  something else went wrong (run again with --verbose)", "  2  the command line was wrong",
+				"  3  cannot connect: the server is not running, or the host or port is wrong",
+				"  4  the handshake was refused with an HTTP status (404 wrong path, 403 origin, 503 busy)",
+				"  5  timed out: no handshake within --connect-timeout, or no reply within --reply-timeout",
+				"  6  the server closed the connection before every reply arrived, or with an error code" })
+final class ClientCommand implements Callable<Integer> {
+
+	static final String DEFAULT_URL = "ws://localhost:8080/talk-to-server";
+
+	static final String DEFAULT_MESSAGE = "Hello from client!";
+
+	@Spec
+	private CommandSpec spec;
+
+	@Parameters(index = "0", arity = "0..1", paramLabel = "URL", defaultValue = DEFAULT_URL,
+			description = "ws:// or wss:// address of the endpoint (default: ${DEFAULT-VALUE})")
+	private URI url;
+
+	@Option(names = { "-m", "--message" }, paramLabel = "TEXT",
+			description = "Send TEXT and print the reply; repeat to send several, one after another")
+	private List<String> messages = new ArrayList<>();
+
+	@Option(names = { "-i", "--interactive" },
+			description = "Send each line read from standard input as it comes and print replies as they arrive; "
+					+ "at the end of input (Ctrl-D), wait for the last replies and close")
+	private boolean interactive;
+
+	@Option(names = "--origin", paramLabel = "ORIGIN",
+			description = "Origin header to send, as a browser would (e.g. http://localhost:8080)")
+	private String origin;
+
+	@Option(names = { "-H", "--header" }, paramLabel = "NAME:VALUE",
+			description = "Extra handshake header; repeatable")
+	private List<String> headers = new ArrayList<>();
+
+	@Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
+			converter = DurationConverter.class,
+			description = "How long the TCP connection and handshake may take (default: ${DEFAULT-VALUE}; "
+					+ "500ms, 10s, 1m)")
+	private Duration connectTimeout;
+
+	@Option(names = "--reply-timeout", paramLabel = "DURATION", defaultValue = "10s",
+			converter = DurationConverter.class,
+			description = "How long to wait for each reply (default: ${DEFAULT-VALUE})")
+	private Duration replyTimeout;
+
+	@Option(names = { "-v", "--verbose" }, description = "Show the stack trace of a failure")
+	private boolean verbose;
+
+	private final InputStream in;
+
+	private final PrintStream out;
+
+	private final PrintStream err;
+
+	ClientCommand(InputStream in, PrintStream out, PrintStream err) {
+		this.in = in;
+		this.out = out;
+		this.err = err;
+	}
+
+	boolean verbose() {
+		return this.verbose;
+	}
+
+	@Override
+	public Integer call() {
+		validate();
+		BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+		Connection connection = Connection.open(this.url, handshakeHeaders(), this.connectTimeout, events);
+		Conversation conversation = new Conversation(events, connection, this.out, this.replyTimeout);
+		if (this.interactive) {
+			if (Terminal.isInteractive()) {
+				this.err.println("Connected to " + this.url + ". Type a message and press Enter; Ctrl-D to finish.");
+			}
+			conversation.interact(new BufferedReader(new InputStreamReader(this.in, StandardCharsets.UTF_8)));
+		}
+		else {
+			conversation.exchange(this.messages.isEmpty() ? List.of(DEFAULT_MESSAGE) : this.messages);
+		}
+		return ExitCode.OK.code();
+	}
+
+	private void validate() {
+		String scheme = this.url.getScheme();
+		if (scheme == null || !(scheme.equalsIgnoreCase("ws") || scheme.equalsIgnoreCase("wss"))
+				|| this.url.getHost() == null) {
+			throw new ParameterException(this.spec.commandLine(),
+					"'" + this.url + "' is not a WebSocket URL: use ws://HOST:PORT/PATH or wss://HOST:PORT/PATH");
+		}
+		if (this.interactive && !this.messages.isEmpty()) {
+			throw new ParameterException(this.spec.commandLine(),
+					"--message and --interactive do not go together: choose one");
+		}
+	}
+
+	private WebSocketHttpHeaders handshakeHeaders() {
+		WebSocketHttpHeaders result = new WebSocketHttpHeaders();
+		for (String header : this.headers) {
+			int colon = header.indexOf(':');
+			if (colon <= 0) {
+				throw new ParameterException(this.spec.commandLine(),
+						"--header '" + header + "' is not NAME:VALUE (for example --header 'X-Trace: 42')");
+			}
+			result.add(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
+		}
+		if (this.origin != null) {
+			result.setOrigin(this.origin);
+		}
+		return result;
+	}
+
+}

@@ -1,0 +1,160 @@
+package dev.talktoserver.client;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+
+/**
+ * One client connection made with Spring's {@link StandardWebSocketClient}. Everything the server
+ * sends, and the end of the connection, is put on the conversation's event queue.
+ */
+final class Connection {
+
+	/** Tomcat's WebSocket client reads its I/O timeout, the handshake's included, from this property. */
+	private static final String TOMCAT_IO_TIMEOUT = "org.apache.tomcat.websocket.IO_TIMEOUT_MS";
+
+	/** How Tomcat's client reports a handshake answered with something other than 101. */
+	private static final Pattern REFUSED_STATUS = Pattern.compile("HTTP response from the server \\[(\\d{3})\\]");
+
+	private final WebSocketSession session;
+
+	private Connection(WebSocketSession session) {
+		this.session = session;
+	}
+
+	static Connection open(URI url, WebSocketHttpHeaders headers, Duration connectTimeout,
+			BlockingQueue<Event> events) {
+		StandardWebSocketClient client = new StandardWebSocketClient();
+		client.setUserProperties(Map.of(TOMCAT_IO_TIMEOUT, String.valueOf(connectTimeout.toMillis())));
+		try {
+			WebSocketSession session = client.execute(new EventHandler(events), headers, url)
+				.get(connectTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+			return new Connection(session);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ClientFailure(ExitCode.FAILED, "interrupted while connecting", ex);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			throw connectFailure(url, connectTimeout, ex);
+		}
+	}
+
+	void send(String text) {
+		try {
+			this.session.sendMessage(new TextMessage(text));
+		}
+		catch (IOException ex) {
+			throw new ClientFailure(ExitCode.CLOSED_BY_SERVER,
+					"could not send: the connection broke (" + ex.getMessage() + ")", ex);
+		}
+	}
+
+	/** Starts the closing handshake; the conversation then waits for the server's close frame. */
+	void close(CloseStatus status) {
+		try {
+			this.session.close(status);
+		}
+		catch (IOException ex) {
+			// The connection is gone already: nothing is left to close.
+		}
+	}
+
+	/** Turns what the connect attempt threw into a line a person can act on. */
+	static ClientFailure connectFailure(URI url, Duration connectTimeout, Throwable failure) {
+		String target = url.getHost() + ":" + port(url);
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
+				return new ClientFailure(ExitCode.TIMED_OUT, "no WebSocket handshake with " + target + " within "
+						+ connectTimeout.toMillis() + " ms; check the address, or raise --connect-timeout", failure);
+			}
+			if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
+				return new ClientFailure(ExitCode.CANNOT_CONNECT, "cannot connect to " + target
+						+ ": connection refused; is the server running (./mvnw spring-boot:run) and is the port right?",
+						failure);
+			}
+			if (cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
+				return new ClientFailure(ExitCode.CANNOT_CONNECT,
+						"cannot connect to " + target + ": unknown host '" + url.getHost() + "'; check the URL",
+						failure);
+			}
+			Matcher status = (cause.getMessage() != null) ? REFUSED_STATUS.matcher(cause.getMessage()) : null;
+			if (status != null && status.find()) {
+				return handshakeRefused(url, Integer.parseInt(status.group(1)), failure);
+			}
+		}
+		return new ClientFailure(ExitCode.FAILED, "could not connect to " + url + ": " + failure, failure);
+	}
+
+	private static ClientFailure handshakeRefused(URI url, int status, Throwable failure) {
+		String hint = switch (status) {
+			case 404 -> "no WebSocket endpoint at '" + url.getPath() + "'; the server listens on /talk-to-server";
+			case 403 -> "the server does not accept this origin; drop --origin or use one it allows";
+			case 401 -> "the server wants credentials; pass them with --header";
+			case 503 -> "the server is busy or shutting down; try again shortly";
+			case 400 -> "the server did not accept the handshake request";
+			default -> "check the URL and the server's log";
+		};
+		return new ClientFailure(ExitCode.HANDSHAKE_REFUSED,
+				"the server refused the WebSocket handshake with HTTP " + status + ": " + hint, failure);
+	}
+
+	private static int port(URI url) {
+		if (url.getPort() != -1) {
+			return url.getPort();
+		}
+		return "wss".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
+	}
+
+	/** Puts what arrives on the queue; the conversation decides what it means. */
+	private static final class EventHandler extends AbstractWebSocketHandler {
+
+		private final BlockingQueue<Event> events;
+
+		EventHandler(BlockingQueue<Event> events) {
+			this.events = events;
+		}
+
+		@Override
+		protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+			this.events.add(new Event.Received(message.getPayload()));
+		}
+
+		@Override
+		protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+			this.events.add(new Event.Received("(binary message, " + message.getPayloadLength() + " bytes)"));
+		}
+
+		@Override
+		public void handleTransportError(WebSocketSession session, Throwable exception) {
+			this.events.add(new Event.TransportFailed(exception));
+		}
+
+		@Override
+		public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+			this.events.add(new Event.Closed(status));
+		}
+
+	}
+
+}

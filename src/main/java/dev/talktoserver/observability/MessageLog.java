@@ -1,0 +1,45 @@
+package dev.talktoserver.observability;
+
+import dev.talktoserver.TalkProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes one INFO line for every message a client sends, to the logger {@value #LOGGER_NAME}, so that
+ * operators can turn message logging down on its own ({@code logging.level.talk.messages=warn})
+ * without losing the rest. The line is built only when INFO is on for that logger.
+ */
+@Component
+public class MessageLog {
+
+	/** The logger's name: short, and independent of how the code is packaged. */
+	public static final String LOGGER_NAME = "talk.messages";
+
+	private static final Logger logger = LoggerFactory.getLogger(LOGGER_NAME);
+
+	private final int maxMessageChars;
+
+	public MessageLog(TalkProperties properties) {
+		this.maxMessageChars = properties.log().maxMessageChars();
+	}
+
+	/**
+	 * Logs that a text message arrived, e.g.
+	 * {@code session 3f1c.. (127.0.0.1:53422) sent 18 chars: "Hello from client!"}.
+	 */
+	public void received(String sessionId, String remoteAddress, CharSequence message) {
+		if (!logger.isInfoEnabled()) {
+			return;
+		}
+		StringBuilder line = new StringBuilder(64 + Math.min(message.length(), this.maxMessageChars));
+		line.append("session ").append(sessionId).append(" (").append(remoteAddress).append(") sent ")
+			.append(message.length()).append(" chars: ");
+		if (LogSafeText.appendQuoted(line, message, this.maxMessageChars)) {
+			line.append("... (first ").append(this.maxMessageChars).append(" shown)");
+		}
+		logger.info(line.toString());
+	}
+
+}
