@@ -26,25 +26,20 @@ import org.springframework.web.socket.WebSocketHttpHeaders;
  * The options of {@code talk-to-server client}, and what a run does with them.
  */
 @Command(name = "client", mixinStandardHelpOptions = true, versionProvider = ClientVersion.class,
-		usageHelpAutoWidth = true, sortOptions = false,
-		headerHeading = "Usage: java -jar talk-to-server.jar client [URL] [OPTIONS]%n%n",
-		synopsisHeading = "", customSynopsis = "",
-		description = { "Talks to a talk-to-server WebSocket endpoint (or any WebSocket server that answers text).",
-				"Sends each message, prints each reply as 'Received: TEXT', then closes the connection with 1000.",
-				"With no message options it sends 'Hello from client!', like the blog post's Go client." },
+		sortOptions = false, synopsisHeading = "",
+		customSynopsis = "Usage: java -jar talk-to-server.jar client [URL] [OPTIONS]%n",
+		description = { "Talks to a WebSocket server that answers text, such as talk-to-server: sends",
+				"each message, prints each reply as 'Received: TEXT', then closes with 1000.",
+				"With no message options it sends 'Hello from client!', like the blog's client." },
 		parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
-		footerHeading = "%nExamples:%n",
-		footer = { "  java -jar talk-to-server.jar client",
-				"  java -jar talk-to-server.jar client ws://localhost:8080/talk-to-server --message hi --message again",
-				"  java -jar talk-to-server.jar client --interactive          (type lines; Ctrl-D to finish)",
-				"  printf 'one\\ntwo\\n' | java -jar talk-to-server.jar client --interactive",
-				"  java -jar talk-to-server.jar client --origin http://localhost:8080 --header 'X-Trace: 42'", "",
-				"Exit status:", "  0  every message got its reply and the connection closed normally",
-				"  1  something else went wrong (run again with --verbose)", "  2  the command line was wrong",
-				"  3  cannot connect: the server is not running, or the host or port is wrong",
-				"  4  the handshake was refused with an HTTP status (404 wrong path, 403 origin, 503 busy)",
-				"  5  timed out: no handshake within --connect-timeout, or no reply within --reply-timeout",
-				"  6  the server closed the connection before every reply arrived, or with an error code" })
+		exitCodeListHeading = "%nExit status:%n", footerHeading = "%nExamples:%n",
+		usageHelpAutoWidth = true,
+		footer = { "  java -jar talk-to-server.jar client -m hi -m again",
+				"  java -jar talk-to-server.jar client ws://127.0.0.1:9000/talk-to-server",
+				"  java -jar talk-to-server.jar client -i          # type lines; Ctrl-D ends",
+				"  printf 'one\\ntwo\\n' | java -jar talk-to-server.jar client -i",
+				"  java -jar talk-to-server.jar client --origin http://localhost:8080 \\",
+				"      -H 'X-Trace: 42'" })
 final class ClientCommand implements Callable<Integer> {
 
 	static final String DEFAULT_URL = "ws://localhost:8080/talk-to-server";

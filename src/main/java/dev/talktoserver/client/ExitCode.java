@@ -1,5 +1,8 @@
 package dev.talktoserver.client;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * What the client's exit status means. Scripts can tell a server that is down from one that said no,
  * from one that was too slow, from one that hung up.
@@ -9,10 +12,10 @@ enum ExitCode {
 	OK(0, "every message got its reply and the connection closed normally"),
 	FAILED(1, "something else went wrong (run again with --verbose)"),
 	USAGE(2, "the command line was wrong"),
-	CANNOT_CONNECT(3, "no connection: the server is not running, or the host or port is wrong"),
-	HANDSHAKE_REFUSED(4, "the server answered the handshake with an HTTP error (404, 403, 503, ...)"),
-	TIMED_OUT(5, "no handshake within --connect-timeout, or no reply within --reply-timeout"),
-	CLOSED_BY_SERVER(6, "the server closed the connection before every reply arrived, or with an error code");
+	CANNOT_CONNECT(3, "cannot connect: server not running, or wrong host or port"),
+	HANDSHAKE_REFUSED(4, "handshake refused with an HTTP status (404 path, 403 origin, 503 busy)"),
+	TIMED_OUT(5, "no handshake within --connect-timeout, or no reply in --reply-timeout"),
+	CLOSED_BY_SERVER(6, "the server closed before every reply came, or with an error code");
 
 	private final int code;
 
@@ -23,12 +26,17 @@ enum ExitCode {
 		this.meaning = meaning;
 	}
 
-	int code() {
-		return this.code;
+	/** The exit status section of {@code --help}, in order. */
+	static Map<String, String> helpList() {
+		Map<String, String> list = new LinkedHashMap<>();
+		for (ExitCode exitCode : values()) {
+			list.put("  " + exitCode.code, exitCode.meaning);
+		}
+		return list;
 	}
 
-	String meaning() {
-		return this.meaning;
+	int code() {
+		return this.code;
 	}
 
 }

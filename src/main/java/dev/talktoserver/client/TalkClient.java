@@ -24,6 +24,7 @@ public final class TalkClient {
 	static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
 		ClientCommand command = new ClientCommand(in, out, err);
 		CommandLine commandLine = new CommandLine(command);
+		commandLine.getCommandSpec().usageMessage().exitCodeList(ExitCode.helpList());
 		commandLine.setOut(new PrintWriter(out, true));
 		commandLine.setErr(new PrintWriter(err, true));
 		commandLine.setParameterExceptionHandler((ex, arguments) -> {
