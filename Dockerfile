@@ -1,0 +1,43 @@
+# Container image of talk-to-server: the WebSocket server by default, the command-line client with
+# `docker run IMAGE client ws://HOST:8080/talk-to-server`.
+#
+# Base images are build arguments so that machines without registry access can substitute local
+# stand-ins (see scripts/container-smoke.sh --local-images); the defaults are the public images.
+ARG BUILD_IMAGE=eclipse-temurin:25-jdk
+ARG BASE_IMAGE=eclipse-temurin:25-jre
+
+FROM ${BUILD_IMAGE} AS build
+WORKDIR /build
+# Build files first and sources last, so that a change to src/ invalidates only the layers from
+# `COPY src/` on.
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+COPY src/ src/
+# The cache mount keeps the Maven repository, and the Maven the wrapper downloads into
+# ~/.m2/wrapper, from one build to the next without putting either into a layer. (A separate
+# dependency:go-offline step would gain nothing: its downloads land in the same mount, not a layer.)
+# Tests run in CI with ./mvnw verify, not here.
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -q package -DskipTests \
+ && java -Djarmode=tools -jar target/talk-to-server.jar extract --layers --destination /extracted
+
+FROM ${BASE_IMAGE}
+# A fixed numeric id, so that Kubernetes' runAsNonRoot can verify it; 10001 stays clear of the
+# users base images ship (Ubuntu's has uid 1000). groupadd/useradd exist in Debian and Ubuntu alike.
+# --no-log-init: no sparse lastlog/faillog entries sized by the high uid.
+RUN groupadd --gid 10001 talk \
+ && useradd --uid 10001 --gid talk --no-log-init --no-create-home --home-dir /app --shell /usr/sbin/nologin talk
+WORKDIR /app
+# One layer per Spring Boot layer, least often changed first, so that a code change rebuilds and
+# ships only the last, small one. Together they make /app/talk-to-server.jar with lib/ beside it,
+# which its manifest's Class-Path names. Owned by root: the application cannot rewrite itself.
+COPY --from=build /extracted/dependencies/ ./
+COPY --from=build /extracted/spring-boot-loader/ ./
+COPY --from=build /extracted/snapshot-dependencies/ ./
+COPY --from=build /extracted/application/ ./
+USER 10001:10001
+EXPOSE 8080
+# Exec form, so that java is PID 1 and gets the SIGTERM of `docker stop` (graceful shutdown).
+# MaxRAMPercentage: the heap may take three quarters of the container's memory limit, not the
+# JVM's default quarter.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "talk-to-server.jar"]
