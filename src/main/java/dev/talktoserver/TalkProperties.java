@@ -1,6 +1,7 @@
 package dev.talktoserver;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -12,14 +13,36 @@ import org.springframework.util.unit.DataSize;
  * each one.
  *
  * @param reply the text sent back for every text message on {@code /talk-to-server}
- * @param sendTimeLimit how long one send to a client may take before the session is given up
- * @param sendBufferSizeLimit how many bytes may wait for a slow client before the session is given up
+ * @param allowedOrigins origins (exact, or patterns such as {@code https://*.example.com}) whose pages
+ * may open a connection; empty means the server's own origin only. Clients that send no {@code Origin}
+ * (command-line tools) are always accepted.
+ * @param maxTextMessageSize the largest text message accepted on {@code /talk-to-server}; larger ones
+ * close the connection with 1009
+ * @param maxConnections open connections beyond which a handshake gets 503 with {@code Retry-After}
+ * @param handshakeTimeout how long a new connection may take to complete its HTTP upgrade request
+ * @param pingInterval how often a connection from which nothing has arrived is pinged
+ * @param idleTimeout how long a connection may send nothing, not even a pong, before it is closed
+ * @param sendTimeLimit how long one send to a client may take before the connection is given up
+ * @param sendBufferSizeLimit how many bytes may wait for a slow client before the connection is given up
+ * @param maxMessagesPerSecond messages a connection may send per second (0: no limit); beyond it the
+ * connection is closed with 1008
+ * @param echo the {@code /echo} endpoint
  * @param log how incoming messages are written to the log
  */
 @ConfigurationProperties("talk")
-public record TalkProperties(@DefaultValue("Hello from server!") String reply,
-		@DefaultValue("10s") Duration sendTimeLimit, @DefaultValue("512KB") DataSize sendBufferSizeLimit,
-		@DefaultValue Log log) {
+public record TalkProperties(@DefaultValue("Hello from server!") String reply, @DefaultValue List<String> allowedOrigins,
+		@DefaultValue("64KB") DataSize maxTextMessageSize, @DefaultValue("10000") int maxConnections,
+		@DefaultValue("10s") Duration handshakeTimeout, @DefaultValue("30s") Duration pingInterval,
+		@DefaultValue("75s") Duration idleTimeout, @DefaultValue("10s") Duration sendTimeLimit,
+		@DefaultValue("512KB") DataSize sendBufferSizeLimit, @DefaultValue("0") int maxMessagesPerSecond,
+		@DefaultValue Echo echo, @DefaultValue Log log) {
+
+	/**
+	 * @param maxMessageSize the largest message, text or binary, that {@code /echo} echoes; larger ones
+	 * close the connection with 1009
+	 */
+	public record Echo(@DefaultValue("16MB") DataSize maxMessageSize) {
+	}
 
 	/**
 	 * @param maxMessageChars how many characters of a message the log shows before it cuts the rest

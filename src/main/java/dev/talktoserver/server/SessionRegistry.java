@@ -1,5 +1,6 @@
 package dev.talktoserver.server;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -9,32 +10,41 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketSession;
 
 /**
- * The open connections, by session id. The one place that knows every session: what needs to reach
- * all of them (a count, a shutdown notice) starts here.
+ * The open connections of every endpoint, by session id. The one place that knows every session: the
+ * connection cap, the heartbeat and the shutdown notice all start here.
  */
 @Component
 class SessionRegistry {
 
 	private final Map<String, TalkSession> sessions = new ConcurrentHashMap<>();
 
-	private final int sendTimeLimitMillis;
+	private final SessionLimits limits;
 
-	private final int sendBufferSizeLimit;
+	private final int maxConnections;
 
 	SessionRegistry(TalkProperties properties) {
-		this.sendTimeLimitMillis = Math.toIntExact(properties.sendTimeLimit().toMillis());
-		this.sendBufferSizeLimit = Math.toIntExact(properties.sendBufferSizeLimit().toBytes());
+		this.limits = SessionLimits.from(properties);
+		this.maxConnections = properties.maxConnections();
 	}
 
-	TalkSession register(WebSocketSession session) {
-		TalkSession talkSession = new TalkSession(session, this.sendTimeLimitMillis, this.sendBufferSizeLimit);
+	private volatile boolean shuttingDown;
+
+	/**
+	 * Registers a new session. One whose handshake passed the gate just before shutdown began is told
+	 * to go at once, like the rest.
+	 */
+	TalkSession register(WebSocketSession session, String endpoint) {
+		TalkSession talkSession = new TalkSession(session, endpoint, this.limits);
 		this.sessions.put(talkSession.id(), talkSession);
+		if (this.shuttingDown) {
+			talkSession.close(CloseStatuses.SHUTTING_DOWN);
+		}
 		return talkSession;
 	}
 
 	/**
 	 * The session a message arrived on. Spring delivers messages only after
-	 * {@code afterConnectionEstablished} has returned, so it is always registered by then.
+	 * {@code afterConnectionEstablished} has returned, so it is registered by then.
 	 */
 	TalkSession get(WebSocketSession session) {
 		return this.sessions.get(session.getId());
@@ -46,6 +56,32 @@ class SessionRegistry {
 
 	int size() {
 		return this.sessions.size();
+	}
+
+	int capacity() {
+		return this.maxConnections;
+	}
+
+	/**
+	 * Whether one more connection fits. Handshakes in progress are not counted, so under a burst the
+	 * count can pass the cap by the number of handshakes in flight at that moment.
+	 */
+	boolean hasRoom() {
+		return this.sessions.size() < this.maxConnections;
+	}
+
+	/** From now on, handshakes are refused and new sessions are closed as soon as they open. */
+	void beginShutdown() {
+		this.shuttingDown = true;
+	}
+
+	boolean isShuttingDown() {
+		return this.shuttingDown;
+	}
+
+	/** A live view: sessions opened or closed meanwhile may or may not be seen. */
+	Collection<TalkSession> all() {
+		return this.sessions.values();
 	}
 
 }

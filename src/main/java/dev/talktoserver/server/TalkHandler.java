@@ -4,26 +4,29 @@ import java.io.IOException;
 
 import dev.talktoserver.TalkProperties;
 import dev.talktoserver.observability.MessageLog;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 /**
  * {@code /talk-to-server}: logs every text message and answers each one with the configured reply.
+ * Messages arrive in parts of at most the container's buffer size, so that an idle connection holds no
+ * buffer of the message limit's size; the parts of a longer message are put together here, up to
+ * {@code talk.max-text-message-size}.
  */
 @Component
 class TalkHandler extends TextWebSocketHandler {
 
-	private static final Logger logger = LoggerFactory.getLogger(TalkHandler.class);
+	static final String PATH = "/talk-to-server";
 
 	private final SessionRegistry sessions;
 
 	private final MessageLog messageLog;
+
+	private final long maxMessageBytes;
 
 	/** Built once: every reply is the same text. */
 	private final TextMessage reply;
@@ -31,35 +34,35 @@ class TalkHandler extends TextWebSocketHandler {
 	TalkHandler(SessionRegistry sessions, MessageLog messageLog, TalkProperties properties) {
 		this.sessions = sessions;
 		this.messageLog = messageLog;
+		this.maxMessageBytes = properties.maxTextMessageSize().toBytes();
 		this.reply = new TextMessage(properties.reply());
-	}
-
-	@Override
-	public void afterConnectionEstablished(WebSocketSession session) {
-		TalkSession talkSession = this.sessions.register(session);
-		logger.debug("session {} ({}) opened", talkSession.id(), talkSession.remoteAddress());
 	}
 
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
 		TalkSession talkSession = this.sessions.get(session);
-		this.messageLog.received(talkSession.id(), talkSession.remoteAddress(), message.getPayload());
+		String part = message.getPayload();
+		if (!talkSession.countPart(Utf8.encodedLength(part), message.isLast(), this.maxMessageBytes)) {
+			talkSession.close(CloseStatuses.tooBig(this.maxMessageBytes));
+			return;
+		}
+		if (!message.isLast()) {
+			talkSession.textParts().append(part);
+			return;
+		}
+		String text = talkSession.assemblingText() ? talkSession.takeText(part) : part;
+		this.messageLog.received(talkSession.id(), talkSession.remoteAddress(), text);
 		talkSession.send(this.reply);
 	}
 
 	@Override
-	public void handleTransportError(WebSocketSession session, Throwable exception) {
-		// A client that goes away mid-send is routine; Spring closes the session next.
-		logger.debug("session {} transport error: {}", session.getId(), exception.toString());
+	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+		this.sessions.get(session).close(CloseStatuses.BINARY_NOT_ACCEPTED);
 	}
 
 	@Override
-	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-		TalkSession talkSession = this.sessions.remove(session);
-		if (talkSession != null) {
-			logger.debug("session {} ({}) closed with {} {}", talkSession.id(), talkSession.remoteAddress(),
-					status.getCode(), (status.getReason() != null) ? status.getReason() : "");
-		}
+	public boolean supportsPartialMessages() {
+		return true;
 	}
 
 }

@@ -2,28 +2,63 @@ package dev.talktoserver.server;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
  * One open connection as the server keeps it: a send path that many threads may use at once (Spring's
- * own sessions allow one sender at a time), and the names the logs use for it, worked out once when
- * the connection opens rather than for every message.
+ * own sessions allow one sender at a time) and that gives up on a client that does not read, the names
+ * the logs use for it (worked out once, not for every message), when it last sent anything, and the
+ * message it is in the middle of sending, if any.
  */
 final class TalkSession {
+
+	private static final Logger logger = LoggerFactory.getLogger(TalkSession.class);
+
+	private static final PingMessage HEARTBEAT = new PingMessage(ByteBuffer.wrap(new byte[0]));
+
+	private final WebSocketSession session;
 
 	private final String id;
 
 	private final String remoteAddress;
 
+	private final String endpoint;
+
 	private final ConcurrentWebSocketSessionDecorator sender;
 
-	TalkSession(WebSocketSession session, int sendTimeLimitMillis, int sendBufferSizeLimit) {
+	private final MessageRateLimiter rateLimiter;
+
+	private volatile long lastReceivedNanos = System.nanoTime();
+
+	private volatile boolean closing;
+
+	/** Written and read by the heartbeat's one thread only. */
+	private long lastPingNanos = System.nanoTime();
+
+	// The parts of a message that arrives in several parts. Only the thread that delivers this
+	// session's messages touches them, and it delivers one at a time.
+
+	private StringBuilder textParts;
+
+	private long messageBytes;
+
+	TalkSession(WebSocketSession session, String endpoint, SessionLimits limits) {
+		this.session = session;
 		this.id = session.getId();
 		this.remoteAddress = describe(session.getRemoteAddress());
-		this.sender = new ConcurrentWebSocketSessionDecorator(session, sendTimeLimitMillis, sendBufferSizeLimit);
+		this.endpoint = endpoint;
+		this.sender = new ConcurrentWebSocketSessionDecorator(session, limits.sendTimeLimitMillis(),
+				limits.sendBufferSizeLimit());
+		this.rateLimiter = MessageRateLimiter.perSecond(limits.maxMessagesPerSecond());
 	}
 
 	String id() {
@@ -34,8 +69,96 @@ final class TalkSession {
 		return this.remoteAddress;
 	}
 
+	String endpoint() {
+		return this.endpoint;
+	}
+
+	boolean isOpen() {
+		return !this.closing && this.session.isOpen();
+	}
+
+	/**
+	 * Sends from any thread. When another send is in progress the message waits in a buffer; a buffer
+	 * over its limit, or a send that has taken too long, raises
+	 * {@link org.springframework.web.socket.handler.SessionLimitExceededException}.
+	 */
 	void send(WebSocketMessage<?> message) throws IOException {
 		this.sender.sendMessage(message);
+	}
+
+	void markReceived() {
+		this.lastReceivedNanos = System.nanoTime();
+	}
+
+	long nanosSinceLastReceived(long now) {
+		return now - this.lastReceivedNanos;
+	}
+
+	/**
+	 * Sends a ping when nothing has arrived for {@code intervalNanos} and no ping has gone out for as
+	 * long: a connection that is talking needs none.
+	 */
+	void pingIfQuiet(long now, long intervalNanos) throws IOException {
+		if (now - this.lastReceivedNanos >= intervalNanos && now - this.lastPingNanos >= intervalNanos) {
+			this.lastPingNanos = now;
+			this.sender.sendMessage(HEARTBEAT);
+		}
+	}
+
+	/** Counts a whole message against the rate limit; false when it goes over. */
+	boolean withinRateLimit() {
+		return this.rateLimiter == null || this.rateLimiter.tryAcquire(System.nanoTime());
+	}
+
+	/**
+	 * Adds one part of a message to the running size of the message; false when the message is now
+	 * over {@code maxBytes}. The last part resets the count for the next message.
+	 */
+	boolean countPart(int partBytes, boolean last, long maxBytes) {
+		long total = this.messageBytes + partBytes;
+		this.messageBytes = last ? 0 : total;
+		return total <= maxBytes;
+	}
+
+	/** The text parts received so far of the message being assembled, allocated only when needed. */
+	StringBuilder textParts() {
+		if (this.textParts == null) {
+			this.textParts = new StringBuilder();
+		}
+		return this.textParts;
+	}
+
+	/** Hands over the assembled message and forgets it, so that an idle connection holds no buffer. */
+	String takeText(String lastPart) {
+		String text = this.textParts.append(lastPart).toString();
+		this.textParts = null;
+		return text;
+	}
+
+	boolean assemblingText() {
+		return this.textParts != null;
+	}
+
+	/**
+	 * Closes the connection with {@code status}, once, and logs why. Closes the session itself rather
+	 * than the send buffer in front of it, which would turn every code into its own 4500.
+	 */
+	void close(CloseStatus status) {
+		synchronized (this) {
+			if (this.closing) {
+				return;
+			}
+			this.closing = true;
+		}
+		logger.info("session {} ({}) on {}: closing with {} ({})", this.id, this.remoteAddress, this.endpoint,
+				status.getCode(), status.getReason());
+		try {
+			this.session.close(status);
+		}
+		catch (IOException | RuntimeException ex) {
+			// The connection broke on the way out; it is closed either way.
+			logger.debug("session {}: close frame not sent: {}", this.id, ex.toString());
+		}
 	}
 
 	private static String describe(InetSocketAddress address) {

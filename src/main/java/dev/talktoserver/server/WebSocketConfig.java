@@ -1,30 +1,76 @@
 package dev.talktoserver.server;
 
+import dev.talktoserver.TalkProperties;
+
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistration;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
- * Puts the talk handler at {@value #TALK_PATH}. Spring's registration accepts same-origin handshakes
- * and handshakes without an {@code Origin} header (command-line clients), like the Go original's
- * default upgrader.
+ * The endpoints, {@value TalkHandler#PATH} and {@value EchoHandler#PATH}, each behind the same guard
+ * and handshake gate. Without {@code talk.allowed-origins}, Spring accepts same-origin handshakes and
+ * those without an {@code Origin} header (command-line clients), like the Go original's default
+ * upgrader; any other origin gets 403.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
 class WebSocketConfig implements WebSocketConfigurer {
 
-	static final String TALK_PATH = "/talk-to-server";
+	/**
+	 * The container's per-connection message buffer. Messages arrive in parts of at most this size
+	 * and are put together by the handlers up to each endpoint's own limit, so an idle connection holds
+	 * this much rather than a buffer as large as the largest message allowed.
+	 */
+	static final int MESSAGE_BUFFER_SIZE = 4096;
 
 	private final TalkHandler talkHandler;
 
-	WebSocketConfig(TalkHandler talkHandler) {
+	private final EchoHandler echoHandler;
+
+	private final SessionRegistry sessions;
+
+	private final SessionTuning tuning;
+
+	private final HandshakeGate gate;
+
+	private final TalkProperties properties;
+
+	WebSocketConfig(TalkHandler talkHandler, EchoHandler echoHandler, SessionRegistry sessions, SessionTuning tuning,
+			HandshakeGate gate, TalkProperties properties) {
 		this.talkHandler = talkHandler;
+		this.echoHandler = echoHandler;
+		this.sessions = sessions;
+		this.tuning = tuning;
+		this.gate = gate;
+		this.properties = properties;
 	}
 
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-		registry.addHandler(this.talkHandler, TALK_PATH);
+		register(registry, this.talkHandler, TalkHandler.PATH);
+		register(registry, this.echoHandler, EchoHandler.PATH);
+	}
+
+	private void register(WebSocketHandlerRegistry registry, WebSocketHandler handler, String path) {
+		SessionGuard guarded = new SessionGuard(handler, path, this.sessions, this.tuning,
+				this.properties.maxMessagesPerSecond());
+		WebSocketHandlerRegistration registration = registry.addHandler(guarded, path).addInterceptors(this.gate);
+		if (!this.properties.allowedOrigins().isEmpty()) {
+			registration.setAllowedOriginPatterns(this.properties.allowedOrigins().toArray(String[]::new));
+		}
+	}
+
+	@Bean
+	static ServletServerContainerFactoryBean webSocketContainer() {
+		ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
+		container.setMaxTextMessageBufferSize(MESSAGE_BUFFER_SIZE);
+		container.setMaxBinaryMessageBufferSize(MESSAGE_BUFFER_SIZE);
+		return container;
 	}
 
 }

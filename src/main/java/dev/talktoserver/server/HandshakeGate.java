@@ -1,0 +1,65 @@
+package dev.talktoserver.server;
+
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+/**
+ * Turns a handshake away, with 503 and {@code Retry-After}, when the server is at its connection cap
+ * or shutting down: a status the client can act on, instead of a connection the container queues
+ * without a word.
+ */
+@Component
+class HandshakeGate implements HandshakeInterceptor {
+
+	private static final Logger logger = LoggerFactory.getLogger(HandshakeGate.class);
+
+	/** Seconds: a full server may have room again soon. */
+	private static final String RETRY_WHEN_FULL = "5";
+
+	/** Seconds: another instance can take the connection at once. */
+	private static final String RETRY_WHEN_SHUTTING_DOWN = "1";
+
+	private final SessionRegistry sessions;
+
+	HandshakeGate(SessionRegistry sessions) {
+		this.sessions = sessions;
+	}
+
+	@Override
+	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
+			WebSocketHandler wsHandler, Map<String, Object> attributes) {
+		if (this.sessions.isShuttingDown()) {
+			return refuse(request, response, RETRY_WHEN_SHUTTING_DOWN, "the server is shutting down");
+		}
+		if (!this.sessions.hasRoom()) {
+			return refuse(request, response, RETRY_WHEN_FULL,
+					"the server is at its connection cap of " + this.sessions.capacity());
+		}
+		return true;
+	}
+
+	private boolean refuse(ServerHttpRequest request, ServerHttpResponse response, String retryAfter,
+			String why) {
+		logger.info("handshake from {} to {} refused with 503: {}", request.getRemoteAddress(),
+				request.getURI().getPath(), why);
+		response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
+		response.getHeaders().set(HttpHeaders.RETRY_AFTER, retryAfter);
+		return false;
+	}
+
+	@Override
+	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
+			Exception exception) {
+	}
+
+}

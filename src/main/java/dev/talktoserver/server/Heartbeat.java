@@ -1,0 +1,108 @@
+package dev.talktoserver.server;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import dev.talktoserver.TalkProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.handler.SessionLimitExceededException;
+
+/**
+ * Keeps connections alive through proxies and load balancers, and ends the ones whose peer is gone:
+ * one thread looks over every session a few times per ping interval, pings those from which nothing
+ * has arrived for {@code talk.ping-interval}, and closes those from which nothing, not even a pong, has
+ * arrived for {@code talk.idle-timeout}.
+ */
+@Component
+class Heartbeat implements SmartLifecycle {
+
+	private static final Logger logger = LoggerFactory.getLogger(Heartbeat.class);
+
+	private final SessionRegistry sessions;
+
+	private final long pingIntervalNanos;
+
+	private final long idleTimeoutNanos;
+
+	private final Duration idleTimeout;
+
+	private final Duration sweepEvery;
+
+	private ScheduledExecutorService scheduler;
+
+	Heartbeat(SessionRegistry sessions, TalkProperties properties) {
+		this.sessions = sessions;
+		this.pingIntervalNanos = properties.pingInterval().toNanos();
+		this.idleTimeout = properties.idleTimeout();
+		this.idleTimeoutNanos = this.idleTimeout.toNanos();
+		this.sweepEvery = sweepEvery(properties.pingInterval(), properties.idleTimeout());
+	}
+
+	/** Often enough that a ping or a close is at most a quarter of the shorter period late; at most 1 s. */
+	static Duration sweepEvery(Duration pingInterval, Duration idleTimeout) {
+		Duration quarter = ((pingInterval.compareTo(idleTimeout) < 0) ? pingInterval : idleTimeout).dividedBy(4);
+		Duration atLeast = Duration.ofMillis(10);
+		Duration atMost = Duration.ofSeconds(1);
+		return (quarter.compareTo(atLeast) < 0) ? atLeast : (quarter.compareTo(atMost) > 0) ? atMost : quarter;
+	}
+
+	void sweep() {
+		long now = System.nanoTime();
+		for (TalkSession session : this.sessions.all()) {
+			if (!session.isOpen()) {
+				continue;
+			}
+			if (session.nanosSinceLastReceived(now) >= this.idleTimeoutNanos) {
+				session.close(CloseStatuses.idle(this.idleTimeout));
+				continue;
+			}
+			try {
+				session.pingIfQuiet(now, this.pingIntervalNanos);
+			}
+			catch (SessionLimitExceededException | IOException ex) {
+				logger.debug("session {}: ping failed: {}", session.id(), ex.toString());
+				session.close(CloseStatuses.SEND_FAILED);
+			}
+		}
+	}
+
+	@Override
+	public void start() {
+		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "talk-heartbeat");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long every = this.sweepEvery.toMillis();
+		this.scheduler.scheduleWithFixedDelay(this::sweepSafely, every, every, TimeUnit.MILLISECONDS);
+	}
+
+	private void sweepSafely() {
+		try {
+			sweep();
+		}
+		catch (RuntimeException ex) {
+			// A failed sweep must not end the schedule: the next one may well succeed.
+			logger.error("heartbeat sweep failed", ex);
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.scheduler.shutdownNow();
+		this.scheduler = null;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.scheduler != null;
+	}
+
+}

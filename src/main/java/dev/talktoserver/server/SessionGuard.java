@@ -1,0 +1,96 @@
+package dev.talktoserver.server;
+
+import java.io.IOException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.SessionLimitExceededException;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
+
+/**
+ * What every endpoint needs around its own handler: the session is registered while it is open, every
+ * frame counts as a sign of life, the rate limit is applied, and a failure closes only the session it
+ * happened on, with a code that says why, logged once here.
+ */
+final class SessionGuard extends WebSocketHandlerDecorator {
+
+	private static final Logger logger = LoggerFactory.getLogger(SessionGuard.class);
+
+	private final String endpoint;
+
+	private final SessionRegistry sessions;
+
+	private final SessionTuning tuning;
+
+	private final int maxMessagesPerSecond;
+
+	SessionGuard(WebSocketHandler handler, String endpoint, SessionRegistry sessions, SessionTuning tuning,
+			int maxMessagesPerSecond) {
+		super(handler);
+		this.endpoint = endpoint;
+		this.sessions = sessions;
+		this.tuning = tuning;
+		this.maxMessagesPerSecond = maxMessagesPerSecond;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+		this.tuning.apply(session);
+		TalkSession talkSession = this.sessions.register(session, this.endpoint);
+		logger.debug("session {} ({}) opened on {}", talkSession.id(), talkSession.remoteAddress(), this.endpoint);
+		super.afterConnectionEstablished(session);
+	}
+
+	@Override
+	public void handleMessage(WebSocketSession session, WebSocketMessage<?> message) {
+		TalkSession talkSession = this.sessions.get(session);
+		if (talkSession == null || !talkSession.isOpen()) {
+			return;
+		}
+		talkSession.markReceived();
+		if (message instanceof PongMessage) {
+			return;
+		}
+		if (message.isLast() && !talkSession.withinRateLimit()) {
+			talkSession.close(CloseStatuses.rateLimited(this.maxMessagesPerSecond));
+			return;
+		}
+		try {
+			super.handleMessage(session, message);
+		}
+		catch (SessionLimitExceededException | IOException ex) {
+			// Replies pile up, or a send timed out: the client is not reading what it is sent.
+			logger.debug("session {}: send failed: {}", talkSession.id(), ex.toString());
+			talkSession.close(CloseStatuses.SEND_FAILED);
+		}
+		catch (Exception ex) {
+			logger.error("session {} ({}) on {}: message handling failed; closing with 1011", talkSession.id(),
+					talkSession.remoteAddress(), this.endpoint, ex);
+			talkSession.close(CloseStatuses.INTERNAL_ERROR);
+		}
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) throws Exception {
+		// A client that goes away mid-frame is routine; Spring closes the session next.
+		logger.debug("session {} transport error: {}", session.getId(), exception.toString());
+		super.handleTransportError(session, exception);
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) throws Exception {
+		TalkSession talkSession = this.sessions.remove(session);
+		if (talkSession != null) {
+			logger.debug("session {} ({}) on {} closed with {} {}", talkSession.id(), talkSession.remoteAddress(),
+					this.endpoint, status.getCode(), (status.getReason() != null) ? status.getReason() : "");
+		}
+		super.afterConnectionClosed(session, status);
+	}
+
+}

@@ -1,0 +1,16 @@
+package dev.talktoserver.server;
+
+import dev.talktoserver.TalkProperties;
+
+/**
+ * The per-connection limits from {@link TalkProperties}, converted once into the units the session's
+ * code works in.
+ */
+record SessionLimits(int sendTimeLimitMillis, int sendBufferSizeLimit, int maxMessagesPerSecond) {
+
+	static SessionLimits from(TalkProperties properties) {
+		return new SessionLimits(Math.toIntExact(properties.sendTimeLimit().toMillis()),
+				Math.toIntExact(properties.sendBufferSizeLimit().toBytes()), properties.maxMessagesPerSecond());
+	}
+
+}
