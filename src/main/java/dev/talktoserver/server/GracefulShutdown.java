@@ -36,14 +36,25 @@ class GracefulShutdown implements SmartLifecycle {
 		this.events = events;
 	}
 
+	private volatile boolean stoppedBefore;
+
+	/**
+	 * Runs at start-up, and again when a stopped context is started again (Spring's test framework
+	 * stops cached contexts it is not using and restarts them): then the server takes traffic again.
+	 */
 	@Override
 	public void start() {
 		this.running = true;
+		if (this.stoppedBefore) {
+			this.sessions.reopen();
+			AvailabilityChangeEvent.publish(this.events, this, ReadinessState.ACCEPTING_TRAFFIC);
+		}
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
+		this.stoppedBefore = true;
 		this.sessions.beginShutdown();
 		AvailabilityChangeEvent.publish(this.events, this, ReadinessState.REFUSING_TRAFFIC);
 		int open = this.sessions.size();

@@ -75,6 +75,11 @@ class SessionRegistry {
 		this.shuttingDown = true;
 	}
 
+	/** Takes new connections again after {@link #beginShutdown()}, when a stopped server restarts. */
+	void reopen() {
+		this.shuttingDown = false;
+	}
+
 	boolean isShuttingDown() {
 		return this.shuttingDown;
 	}

@@ -56,6 +56,14 @@ class MessageLogTests {
 		assertThat(output.getOut()).doesNotContain("x".repeat(201));
 	}
 
+	@Test
+	void logVolumePerMessageIsBoundedWhateverTheMessage(CapturedOutput output) throws Exception {
+		// Every character escaped to six: the worst case for the length of the line.
+		sendAndAwaitReply("\u0001".repeat(60_000));
+		String line = output.getOut().lines().filter((l) -> l.contains("sent 60000 chars")).findFirst().orElseThrow();
+		assertThat(line).hasSizeLessThan(200 * 6 + 300);
+	}
+
 	private void sendAndAwaitReply(String message) throws Exception {
 		CompletableFuture<String> reply = new CompletableFuture<>();
 		WebSocket webSocket = HttpClient.newHttpClient()

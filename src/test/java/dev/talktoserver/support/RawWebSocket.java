@@ -53,7 +53,19 @@ public final class RawWebSocket implements AutoCloseable {
 
 	/** Opens a connection and sends the opening handshake; the answer is in {@link #status()}. */
 	public static RawWebSocket connect(int port, String path, Duration timeout) throws IOException {
+		return connect(port, path, timeout, 0);
+	}
+
+	/**
+	 * Like {@link #connect(int, String, Duration)}, with a small receive buffer (if above 0): a client
+	 * that stops reading then stalls the server's sends after a few kilobytes rather than megabytes.
+	 */
+	public static RawWebSocket connect(int port, String path, Duration timeout, int receiveBufferSize)
+			throws IOException {
 		Socket socket = new Socket();
+		if (receiveBufferSize > 0) {
+			socket.setReceiveBufferSize(receiveBufferSize);
+		}
 		socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
 		socket.setSoTimeout((int) timeout.toMillis());
 		byte[] nonce = new byte[16];
@@ -186,6 +198,11 @@ public final class RawWebSocket implements AutoCloseable {
 		/** The status code of a close frame. */
 		public int closeCode() {
 			return ((this.payload[0] & 0xFF) << 8) | (this.payload[1] & 0xFF);
+		}
+
+		/** The reason of a close frame, after its status code. */
+		public String closeReason() {
+			return new String(this.payload, 2, this.payload.length - 2, StandardCharsets.UTF_8);
 		}
 
 	}
