@@ -44,7 +44,7 @@ class HeartbeatTests {
 			}
 			assertThat(frame.opcode()).isEqualTo(Frame.CLOSE);
 			assertThat(frame.closeCode()).isEqualTo(1001);
-			assertThat(frame.closeReason()).isEqualTo("idle timeout: nothing received for 1 s");
+			assertThat(frame.closeReasonText()).isEqualTo("idle timeout: nothing received for 1 s");
 		}
 		// The silent peer's close took longer than the idle timeout; the answering one is still open.
 		assertThat(answering.isClosed()).isFalse();
