@@ -12,10 +12,8 @@ import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
 /**
- * The endpoints, {@value TalkHandler#PATH} and {@value EchoHandler#PATH}, each behind the same guard
- * and handshake gate. Without {@code talk.allowed-origins}, Spring accepts same-origin handshakes and
- * those without an {@code Origin} header (command-line clients), like the Go original's default
- * upgrader; any other origin gets 403.
+ * The endpoints, {@value TalkHandler#PATH} and {@value EchoHandler#PATH}, each behind the same origin
+ * policy, handshake gate and session guard.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
@@ -36,16 +34,19 @@ class WebSocketConfig implements WebSocketConfigurer {
 
 	private final SessionTuning tuning;
 
+	private final OriginPolicy originPolicy;
+
 	private final HandshakeGate gate;
 
 	private final TalkProperties properties;
 
 	WebSocketConfig(TalkHandler talkHandler, EchoHandler echoHandler, SessionRegistry sessions, SessionTuning tuning,
-			HandshakeGate gate, TalkProperties properties) {
+			OriginPolicy originPolicy, HandshakeGate gate, TalkProperties properties) {
 		this.talkHandler = talkHandler;
 		this.echoHandler = echoHandler;
 		this.sessions = sessions;
 		this.tuning = tuning;
+		this.originPolicy = originPolicy;
 		this.gate = gate;
 		this.properties = properties;
 	}
@@ -59,7 +60,9 @@ class WebSocketConfig implements WebSocketConfigurer {
 	private void register(WebSocketHandlerRegistry registry, WebSocketHandler handler, String path) {
 		SessionGuard guarded = new SessionGuard(handler, path, this.sessions, this.tuning,
 				this.properties.maxMessagesPerSecond());
-		WebSocketHandlerRegistration registration = registry.addHandler(guarded, path).addInterceptors(this.gate);
+		WebSocketHandlerRegistration registration = registry.addHandler(guarded, path)
+			.addInterceptors(this.originPolicy, this.gate);
+		// Spring adds its own origin check after ours; given the same origins it never disagrees.
 		if (!this.properties.allowedOrigins().isEmpty()) {
 			registration.setAllowedOriginPatterns(this.properties.allowedOrigins().toArray(String[]::new));
 		}
