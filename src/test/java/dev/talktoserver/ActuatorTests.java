@@ -16,7 +16,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What the actuator shows over HTTP: health with its probe groups, build info, and nothing else.
+ * What the actuator shows over HTTP: health with its probe groups, build and git info, metrics, and
+ * nothing else.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 class ActuatorTests {
@@ -41,8 +42,30 @@ class ActuatorTests {
 		assertThat(response.body()).contains("\"artifact\":\"talk-to-server\"").contains("\"java\"");
 	}
 
+	@Test
+	void healthShowsTheTalkContributorWithSessionsAndCapacity() throws Exception {
+		assertThat(get("/actuator/health").body())
+			.contains("\"talk\":{\"details\":{\"activeSessions\":", "\"capacity\":10000}", "\"status\":\"UP\"");
+	}
+
+	@Test
+	void readinessIncludesTheTalkContributor() throws Exception {
+		assertThat(get("/actuator/health/readiness").body()).contains("\"talk\"", "\"readinessState\"");
+	}
+
+	@Test
+	void infoShowsTheGitCommitWhenBuiltFromACheckout() throws Exception {
+		assertThat(get("/actuator/info").body()).containsPattern("\"git\":\\{.*\"commit\":\\{\"id\":\"[0-9a-f]{7}");
+	}
+
 	@ParameterizedTest
-	@ValueSource(strings = { "/actuator/env", "/actuator/beans", "/actuator/metrics", "/actuator/shutdown" })
+	@ValueSource(strings = { "/actuator/metrics", "/actuator/metrics/talk.sessions.active", "/actuator/prometheus" })
+	void metricsAreExposed(String path) throws Exception {
+		assertThat(get(path).statusCode()).isEqualTo(200);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "/actuator/env", "/actuator/beans", "/actuator/heapdump", "/actuator/shutdown" })
 	void otherEndpointsAreNotExposed(String path) throws Exception {
 		assertThat(get(path).statusCode()).isEqualTo(404);
 	}

@@ -27,9 +27,11 @@ public class MessageLog {
 
 	/**
 	 * Logs that a text message arrived, e.g.
-	 * {@code session 3f1c.. (127.0.0.1:53422) sent 18 chars: "Hello from client!"}.
+	 * {@code session 3f1c.. (127.0.0.1:53422) sent 18 chars: "Hello from client!"}. With structured
+	 * logging on ({@code logging.structured.format.console=ecs} or {@code logstash}), the event also
+	 * carries the session id, remote address, endpoint and message length (in characters) as fields of their own.
 	 */
-	public void received(String sessionId, String remoteAddress, CharSequence message) {
+	public void received(String sessionId, String remoteAddress, String endpoint, CharSequence message) {
 		if (!logger.isInfoEnabled()) {
 			return;
 		}
@@ -39,7 +41,12 @@ public class MessageLog {
 		if (LogSafeText.appendQuoted(line, message, this.maxMessageChars)) {
 			line.append("... (first ").append(this.maxMessageChars).append(" shown)");
 		}
-		logger.info(line.toString());
+		logger.atInfo()
+			.addKeyValue("sessionId", sessionId)
+			.addKeyValue("remoteAddress", remoteAddress)
+			.addKeyValue("endpoint", endpoint)
+			.addKeyValue("messageChars", message.length())
+			.log(line.toString());
 	}
 
 }

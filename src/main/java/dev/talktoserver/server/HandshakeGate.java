@@ -2,6 +2,8 @@ package dev.talktoserver.server;
 
 import java.util.Map;
 
+import dev.talktoserver.observability.HandshakeRejection;
+import dev.talktoserver.observability.TalkMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,27 +33,32 @@ class HandshakeGate implements HandshakeInterceptor {
 
 	private final SessionRegistry sessions;
 
-	HandshakeGate(SessionRegistry sessions) {
+	private final TalkMetrics metrics;
+
+	HandshakeGate(SessionRegistry sessions, TalkMetrics metrics) {
 		this.sessions = sessions;
+		this.metrics = metrics;
 	}
 
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
 			WebSocketHandler wsHandler, Map<String, Object> attributes) {
 		if (this.sessions.isShuttingDown()) {
-			return refuse(request, response, RETRY_WHEN_SHUTTING_DOWN, "the server is shutting down");
+			return refuse(request, response, HandshakeRejection.SHUTTING_DOWN, RETRY_WHEN_SHUTTING_DOWN,
+					"the server is shutting down");
 		}
 		if (!this.sessions.hasRoom()) {
-			return refuse(request, response, RETRY_WHEN_FULL,
+			return refuse(request, response, HandshakeRejection.CAPACITY, RETRY_WHEN_FULL,
 					"the server is at its connection cap of " + this.sessions.capacity());
 		}
 		return true;
 	}
 
-	private boolean refuse(ServerHttpRequest request, ServerHttpResponse response, String retryAfter,
-			String why) {
-		logger.info("handshake from {} to {} refused with 503: {}", request.getRemoteAddress(),
-				request.getURI().getPath(), why);
+	private boolean refuse(ServerHttpRequest request, ServerHttpResponse response, HandshakeRejection rejection,
+			String retryAfter, String why) {
+		String path = request.getURI().getPath();
+		logger.info("handshake from {} to {} refused with 503: {}", request.getRemoteAddress(), path, why);
+		this.metrics.handshakeRejected(path, rejection);
 		response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
 		response.getHeaders().set(HttpHeaders.RETRY_AFTER, retryAfter);
 		return false;

@@ -3,6 +3,8 @@ package dev.talktoserver.server;
 import java.util.Map;
 
 import dev.talktoserver.TalkProperties;
+import dev.talktoserver.observability.HandshakeRejection;
+import dev.talktoserver.observability.TalkMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,10 @@ class OriginPolicy extends OriginHandshakeInterceptor {
 
 	private static final Logger logger = LoggerFactory.getLogger(OriginPolicy.class);
 
-	OriginPolicy(TalkProperties properties) {
+	private final TalkMetrics metrics;
+
+	OriginPolicy(TalkProperties properties, TalkMetrics metrics) {
+		this.metrics = metrics;
 		if (!properties.allowedOrigins().isEmpty()) {
 			setAllowedOriginPatterns(properties.allowedOrigins());
 		}
@@ -36,8 +41,10 @@ class OriginPolicy extends OriginHandshakeInterceptor {
 		if (super.beforeHandshake(request, response, wsHandler, attributes)) {
 			return true;
 		}
+		String path = request.getURI().getPath();
 		logger.info("handshake from {} to {} refused with 403: origin {} is not allowed", request.getRemoteAddress(),
-				request.getURI().getPath(), request.getHeaders().getFirst(HttpHeaders.ORIGIN));
+				path, request.getHeaders().getFirst(HttpHeaders.ORIGIN));
+		this.metrics.handshakeRejected(path, HandshakeRejection.ORIGIN);
 		return false;
 	}
 

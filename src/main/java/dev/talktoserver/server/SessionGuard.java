@@ -2,11 +2,14 @@ package dev.talktoserver.server;
 
 import java.io.IOException;
 
+import dev.talktoserver.observability.EndpointMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.PongMessage;
+import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
@@ -15,14 +18,17 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 /**
  * What every endpoint needs around its own handler: the session is registered while it is open, every
- * frame counts as a sign of life, the rate limit is applied, and a failure closes only the session it
- * happened on, with a code that says why, logged once here.
+ * frame counts as a sign of life, messages are held to the endpoint's size limit and the rate limit and
+ * counted, and a failure closes only the session it happened on, with a code that says why, logged
+ * once here.
  */
 final class SessionGuard extends WebSocketHandlerDecorator {
 
 	private static final Logger logger = LoggerFactory.getLogger(SessionGuard.class);
 
-	private final String endpoint;
+	private final EndpointMeters meters;
+
+	private final long maxMessageBytes;
 
 	private final SessionRegistry sessions;
 
@@ -30,10 +36,11 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 
 	private final int maxMessagesPerSecond;
 
-	SessionGuard(WebSocketHandler handler, String endpoint, SessionRegistry sessions, SessionTuning tuning,
-			int maxMessagesPerSecond) {
+	SessionGuard(WebSocketHandler handler, EndpointMeters meters, long maxMessageBytes, SessionRegistry sessions,
+			SessionTuning tuning, int maxMessagesPerSecond) {
 		super(handler);
-		this.endpoint = endpoint;
+		this.meters = meters;
+		this.maxMessageBytes = maxMessageBytes;
 		this.sessions = sessions;
 		this.tuning = tuning;
 		this.maxMessagesPerSecond = maxMessagesPerSecond;
@@ -42,8 +49,10 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		this.tuning.apply(session);
-		TalkSession talkSession = this.sessions.register(session, this.endpoint);
-		logger.debug("session {} ({}) opened on {}", talkSession.id(), talkSession.remoteAddress(), this.endpoint);
+		this.meters.opened();
+		TalkSession talkSession = this.sessions.register(session, this.meters);
+		logger.debug("session {} ({}) opened on {}", talkSession.id(), talkSession.remoteAddress(),
+				talkSession.endpoint());
 		super.afterConnectionEstablished(session);
 	}
 
@@ -57,10 +66,20 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 		if (message instanceof PongMessage) {
 			return;
 		}
-		if (message.isLast() && !talkSession.withinRateLimit()) {
-			talkSession.close(CloseStatuses.rateLimited(this.maxMessagesPerSecond));
+		boolean last = message.isLast();
+		long messageBytes = talkSession.addToMessage(payloadBytes(message), last);
+		if (messageBytes > this.maxMessageBytes) {
+			talkSession.close(CloseStatuses.tooBig(this.maxMessageBytes));
 			return;
 		}
+		if (last) {
+			if (!talkSession.withinRateLimit()) {
+				talkSession.close(CloseStatuses.rateLimited(this.maxMessagesPerSecond));
+				return;
+			}
+			this.meters.received(messageBytes);
+		}
+		long start = System.nanoTime();
 		try {
 			super.handleMessage(session, message);
 		}
@@ -71,9 +90,20 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 		}
 		catch (Exception ex) {
 			logger.error("session {} ({}) on {}: message handling failed; closing with 1011", talkSession.id(),
-					talkSession.remoteAddress(), this.endpoint, ex);
+					talkSession.remoteAddress(), talkSession.endpoint(), ex);
 			talkSession.close(CloseStatuses.INTERNAL_ERROR);
 		}
+		finally {
+			this.meters.handled(System.nanoTime() - start);
+		}
+	}
+
+	/** Bytes on the wire: for text, its UTF-8 length, worked out without encoding it again. */
+	private static int payloadBytes(WebSocketMessage<?> message) {
+		if (message instanceof TextMessage text) {
+			return Utf8.encodedLength(text.getPayload());
+		}
+		return (message instanceof BinaryMessage) ? message.getPayloadLength() : 0;
 	}
 
 	@Override
@@ -87,8 +117,9 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) throws Exception {
 		TalkSession talkSession = this.sessions.remove(session);
 		if (talkSession != null) {
+			this.meters.closed(status.getCode());
 			logger.debug("session {} ({}) on {} closed with {} {}", talkSession.id(), talkSession.remoteAddress(),
-					this.endpoint, status.getCode(), (status.getReason() != null) ? status.getReason() : "");
+					talkSession.endpoint(), status.getCode(), (status.getReason() != null) ? status.getReason() : "");
 		}
 		super.afterConnectionClosed(session, status);
 	}

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.talktoserver.TalkProperties;
+import dev.talktoserver.observability.EndpointMeters;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketSession;
@@ -33,8 +34,8 @@ class SessionRegistry {
 	 * Registers a new session. One whose handshake passed the gate just before shutdown began is told
 	 * to go at once, like the rest.
 	 */
-	TalkSession register(WebSocketSession session, String endpoint) {
-		TalkSession talkSession = new TalkSession(session, endpoint, this.limits);
+	TalkSession register(WebSocketSession session, EndpointMeters meters) {
+		TalkSession talkSession = new TalkSession(session, meters, this.limits);
 		this.sessions.put(talkSession.id(), talkSession);
 		if (this.shuttingDown) {
 			talkSession.close(CloseStatuses.SHUTTING_DOWN);

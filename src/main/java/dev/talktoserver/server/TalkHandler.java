@@ -14,8 +14,8 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 /**
  * {@code /talk-to-server}: logs every text message and answers each one with the configured reply.
  * Messages arrive in parts of at most the container's buffer size, so that an idle connection holds no
- * buffer of the message limit's size; the parts of a longer message are put together here, up to
- * {@code talk.max-text-message-size}.
+ * buffer of the message limit's size; the parts of a longer message are put together here (the
+ * session guard has checked them against {@code talk.max-text-message-size}).
  */
 @Component
 class TalkHandler extends TextWebSocketHandler {
@@ -26,15 +26,12 @@ class TalkHandler extends TextWebSocketHandler {
 
 	private final MessageLog messageLog;
 
-	private final long maxMessageBytes;
-
 	/** Built once: every reply is the same text. */
 	private final TextMessage reply;
 
 	TalkHandler(SessionRegistry sessions, MessageLog messageLog, TalkProperties properties) {
 		this.sessions = sessions;
 		this.messageLog = messageLog;
-		this.maxMessageBytes = properties.maxTextMessageSize().toBytes();
 		this.reply = new TextMessage(properties.reply());
 	}
 
@@ -42,16 +39,12 @@ class TalkHandler extends TextWebSocketHandler {
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
 		TalkSession talkSession = this.sessions.get(session);
 		String part = message.getPayload();
-		if (!talkSession.countPart(Utf8.encodedLength(part), message.isLast(), this.maxMessageBytes)) {
-			talkSession.close(CloseStatuses.tooBig(this.maxMessageBytes));
-			return;
-		}
 		if (!message.isLast()) {
 			talkSession.textParts().append(part);
 			return;
 		}
 		String text = talkSession.assemblingText() ? talkSession.takeText(part) : part;
-		this.messageLog.received(talkSession.id(), talkSession.remoteAddress(), text);
+		this.messageLog.received(talkSession.id(), talkSession.remoteAddress(), talkSession.endpoint(), text);
 		talkSession.send(this.reply);
 	}
 

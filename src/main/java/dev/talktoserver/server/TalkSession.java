@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
+import dev.talktoserver.observability.EndpointMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +32,7 @@ final class TalkSession {
 
 	private final String remoteAddress;
 
-	private final String endpoint;
+	private final EndpointMeters meters;
 
 	private final ConcurrentWebSocketSessionDecorator sender;
 
@@ -51,11 +52,11 @@ final class TalkSession {
 
 	private long messageBytes;
 
-	TalkSession(WebSocketSession session, String endpoint, SessionLimits limits) {
+	TalkSession(WebSocketSession session, EndpointMeters meters, SessionLimits limits) {
 		this.session = session;
 		this.id = session.getId();
 		this.remoteAddress = describe(session.getRemoteAddress());
-		this.endpoint = endpoint;
+		this.meters = meters;
 		this.sender = new ConcurrentWebSocketSessionDecorator(session, limits.sendTimeLimitMillis(),
 				limits.sendBufferSizeLimit());
 		this.rateLimiter = MessageRateLimiter.perSecond(limits.maxMessagesPerSecond());
@@ -70,7 +71,7 @@ final class TalkSession {
 	}
 
 	String endpoint() {
-		return this.endpoint;
+		return this.meters.endpoint();
 	}
 
 	boolean isOpen() {
@@ -84,6 +85,7 @@ final class TalkSession {
 	 */
 	void send(WebSocketMessage<?> message) throws IOException {
 		this.sender.sendMessage(message);
+		this.meters.sent();
 	}
 
 	void markReceived() {
@@ -111,13 +113,13 @@ final class TalkSession {
 	}
 
 	/**
-	 * Adds one part of a message to the running size of the message; false when the message is now
-	 * over {@code maxBytes}. The last part resets the count for the next message.
+	 * Adds one part of a message to the running size of the message and returns the size so far. The
+	 * last part resets the count for the next message.
 	 */
-	boolean countPart(int partBytes, boolean last, long maxBytes) {
+	long addToMessage(int partBytes, boolean last) {
 		long total = this.messageBytes + partBytes;
 		this.messageBytes = last ? 0 : total;
-		return total <= maxBytes;
+		return total;
 	}
 
 	/** The text parts received so far of the message being assembled, allocated only when needed. */
@@ -150,7 +152,7 @@ final class TalkSession {
 			}
 			this.closing = true;
 		}
-		logger.info("session {} ({}) on {}: closing with {} ({})", this.id, this.remoteAddress, this.endpoint,
+		logger.info("session {} ({}) on {}: closing with {} ({})", this.id, this.remoteAddress, endpoint(),
 				status.getCode(), status.getReason());
 		try {
 			this.session.close(status);

@@ -1,9 +1,11 @@
 package dev.talktoserver.server;
 
 import dev.talktoserver.TalkProperties;
+import dev.talktoserver.observability.TalkMetrics;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -38,29 +40,38 @@ class WebSocketConfig implements WebSocketConfigurer {
 
 	private final HandshakeGate gate;
 
+	private final HandshakeRequestCheck handshakeHandler;
+
+	private final TalkMetrics metrics;
+
 	private final TalkProperties properties;
 
 	WebSocketConfig(TalkHandler talkHandler, EchoHandler echoHandler, SessionRegistry sessions, SessionTuning tuning,
-			OriginPolicy originPolicy, HandshakeGate gate, TalkProperties properties) {
+			OriginPolicy originPolicy, HandshakeGate gate, HandshakeRequestCheck handshakeHandler, TalkMetrics metrics,
+			TalkProperties properties) {
 		this.talkHandler = talkHandler;
 		this.echoHandler = echoHandler;
 		this.sessions = sessions;
 		this.tuning = tuning;
 		this.originPolicy = originPolicy;
 		this.gate = gate;
+		this.handshakeHandler = handshakeHandler;
+		this.metrics = metrics;
 		this.properties = properties;
 	}
 
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-		register(registry, this.talkHandler, TalkHandler.PATH);
-		register(registry, this.echoHandler, EchoHandler.PATH);
+		register(registry, this.talkHandler, TalkHandler.PATH, this.properties.maxTextMessageSize());
+		register(registry, this.echoHandler, EchoHandler.PATH, this.properties.echo().maxMessageSize());
 	}
 
-	private void register(WebSocketHandlerRegistry registry, WebSocketHandler handler, String path) {
-		SessionGuard guarded = new SessionGuard(handler, path, this.sessions, this.tuning,
-				this.properties.maxMessagesPerSecond());
+	private void register(WebSocketHandlerRegistry registry, WebSocketHandler handler, String path,
+			DataSize maxMessageSize) {
+		SessionGuard guarded = new SessionGuard(handler, this.metrics.endpoint(path), maxMessageSize.toBytes(),
+				this.sessions, this.tuning, this.properties.maxMessagesPerSecond());
 		WebSocketHandlerRegistration registration = registry.addHandler(guarded, path)
+			.setHandshakeHandler(this.handshakeHandler)
 			.addInterceptors(this.originPolicy, this.gate);
 		// Spring adds its own origin check after ours; given the same origins it never disagrees.
 		if (!this.properties.allowedOrigins().isEmpty()) {

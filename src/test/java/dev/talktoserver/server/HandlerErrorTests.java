@@ -1,5 +1,6 @@
 package dev.talktoserver.server;
 
+import dev.talktoserver.observability.TalkMetrics;
 import dev.talktoserver.support.JdkTestClient;
 import dev.talktoserver.support.JdkTestClient.Close;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,7 @@ class HandlerErrorTests {
 	static class FailingEndpoint {
 
 		@Bean
-		WebSocketConfigurer failingEndpoint(SessionRegistry sessions, SessionTuning tuning) {
+		WebSocketConfigurer failingEndpoint(SessionRegistry sessions, SessionTuning tuning, TalkMetrics metrics) {
 			TextWebSocketHandler failing = new TextWebSocketHandler() {
 				@Override
 				protected void handleTextMessage(WebSocketSession session, TextMessage message) {
@@ -58,7 +59,8 @@ class HandlerErrorTests {
 				}
 			};
 			return (registry) -> registry
-				.addHandler(new SessionGuard(failing, "/test-failing", sessions, tuning, 0), "/test-failing");
+				.addHandler(new SessionGuard(failing, metrics.endpoint("/test-failing"), 1024, sessions, tuning, 0),
+						"/test-failing");
 		}
 
 	}

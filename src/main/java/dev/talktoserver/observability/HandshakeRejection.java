@@ -1,0 +1,23 @@
+package dev.talktoserver.observability;
+
+/** Why a WebSocket handshake was turned away: the {@code reason} tag of {@code talk.handshakes.rejected}. */
+public enum HandshakeRejection {
+
+	/** 403: a page of an origin that is not allowed. */
+	ORIGIN,
+
+	/** 503: {@code talk.max-connections} connections are open. */
+	CAPACITY,
+
+	/** 503: the server is shutting down. */
+	SHUTTING_DOWN,
+
+	/** 400 or 426: not a valid WebSocket upgrade request. */
+	BAD_REQUEST;
+
+	/** The tag value: lower case, as Prometheus labels usually are. */
+	public String tag() {
+		return name().toLowerCase(java.util.Locale.ROOT);
+	}
+
+}
