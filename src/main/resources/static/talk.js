@@ -62,7 +62,7 @@
 		while (log.children.length > MAX_LOG_ENTRIES) {
 			log.firstElementChild.remove();
 		}
-		item.scrollIntoView({ block: "nearest" });
+		log.scrollTop = log.scrollHeight;
 	}
 
 	/** Shows the state and enables only the controls that make sense in it. */

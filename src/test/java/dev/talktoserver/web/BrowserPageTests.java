@@ -3,7 +3,6 @@ package dev.talktoserver.web;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
@@ -34,10 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * read the reply, disconnect and see how the connection ended. Screenshots of the result are left in
  * {@code target/} for a person to look at.
  */
-// No CDP is used, so Selenium's warnings that it has none for this Chromium's version are noise.
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "logging.level.org.openqa.selenium.devtools.CdpVersionFinder=error",
-				"logging.level.org.openqa.selenium.chromium.ChromiumDriver=error" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		// No CDP is used, so Selenium's warnings that it has none for this Chromium's version are noise.
+		"logging.level.org.openqa.selenium.devtools.CdpVersionFinder=error",
+		"logging.level.org.openqa.selenium.chromium.ChromiumDriver=error" })
 @ExtendWith(OutputCaptureExtension.class)
 class BrowserPageTests {
 
@@ -68,8 +67,7 @@ class BrowserPageTests {
 		byId("connect").click();
 		waitFor(stateIs("open"));
 		byId("message").sendKeys("Hello from the browser!", Keys.ENTER);
-		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#log .received"),
-				"Hello from server!"));
+		waitForReply();
 		assertThat(logEntries()).containsSubsequence("sent Hello from the browser!", "received Hello from server!");
 		assertThat(output.getOut()).contains("sent 23 chars: \"Hello from the browser!\"");
 
@@ -88,8 +86,7 @@ class BrowserPageTests {
 		waitFor(stateIs("open"));
 		assertThat(focused()).as("focus once open").isEqualTo(byId("message"));
 		focused().sendKeys("typed", Keys.ENTER);
-		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#log .received"),
-				"Hello from server!"));
+		waitForReply();
 		assertThat(focused()).as("focus after sending").isEqualTo(byId("message"));
 		focused().sendKeys(Keys.SHIFT, Keys.TAB);
 		assertThat(focused()).as("focus before the message box").isEqualTo(byId("disconnect"));
@@ -117,8 +114,7 @@ class BrowserPageTests {
 		byId("connect").click();
 		waitFor(stateIs("open"));
 		byId("message").sendKeys("A message long enough to need more than one line on a phone's screen", Keys.ENTER);
-		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#log .received"),
-				"Hello from server!"));
+		waitForReply();
 		Object overflow = this.browser
 			.executeScript("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
 		assertThat(overflow).as("pixels of sideways scrolling").isEqualTo(0L);
@@ -155,6 +151,11 @@ class BrowserPageTests {
 		return ExpectedConditions.attributeToBe(By.id("state"), "data-state", state);
 	}
 
+	private void waitForReply() {
+		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#log .received"),
+				"Hello from server!"));
+	}
+
 	private void waitFor(ExpectedCondition<?> condition) {
 		new WebDriverWait(this.browser, TIMEOUT).until(condition);
 	}
@@ -162,8 +163,7 @@ class BrowserPageTests {
 	private void screenshot(String name) throws IOException {
 		Path target = Path.of("target", name);
 		Files.createDirectories(target.getParent());
-		Files.copy(this.browser.getScreenshotAs(OutputType.FILE).toPath(), target,
-				StandardCopyOption.REPLACE_EXISTING);
+		Files.write(target, this.browser.getScreenshotAs(OutputType.BYTES));
 	}
 
 }
