@@ -1,13 +1,7 @@
 package dev.talktoserver.observability;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
-
+import dev.talktoserver.support.JdkTestClient;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -26,8 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(OutputCaptureExtension.class)
 class MessageLogTests {
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
 	@LocalServerPort
 	private int port;
 
@@ -44,7 +36,7 @@ class MessageLogTests {
 		sendAndAwaitReply("innocent\r\n" + forged);
 		String escaped = "\"innocent\\r\\n" + forged + "\"";
 		assertThat(output.getOut().lines().filter((line) -> line.contains("innocent")))
-			.singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+			.singleElement(InstanceOfAssertFactories.STRING)
 			.endsWith(escaped);
 		assertThat(output.getOut().lines()).noneMatch((line) -> line.startsWith("2026-01-01T00:00:00.000Z"));
 	}
@@ -65,21 +57,10 @@ class MessageLogTests {
 	}
 
 	private void sendAndAwaitReply(String message) throws Exception {
-		CompletableFuture<String> reply = new CompletableFuture<>();
-		WebSocket webSocket = HttpClient.newHttpClient()
-			.newWebSocketBuilder()
-			.buildAsync(URI.create("ws://localhost:" + this.port + "/talk-to-server"), new WebSocket.Listener() {
-				@Override
-				public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-					reply.complete(data.toString());
-					return null;
-				}
-			})
-			.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-		webSocket.sendText(message, true);
+		JdkTestClient client = JdkTestClient.connect(this.port, "/talk-to-server");
 		// The server logs before it replies, so once the reply is here the line is in the output.
-		assertThat(reply.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isEqualTo("Hello from server!");
-		webSocket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(client.roundTrip(message)).isEqualTo("Hello from server!");
+		client.close();
 	}
 
 }

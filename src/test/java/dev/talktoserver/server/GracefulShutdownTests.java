@@ -4,14 +4,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 
+import dev.talktoserver.support.JdkTestClient;
+import dev.talktoserver.support.JdkTestClient.Close;
 import dev.talktoserver.support.RawWebSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,13 +45,16 @@ class GracefulShutdownTests {
 
 	@Test
 	void stopClosesOpenSessionsWith1001() throws Exception {
-		List<Session> sessions = new ArrayList<>();
-		for (String path : List.of("/talk-to-server", "/talk-to-server", "/echo")) {
-			sessions.add(openAndTalk(path));
+		List<String> paths = List.of("/talk-to-server", "/talk-to-server", "/echo");
+		List<JdkTestClient> sessions = new ArrayList<>();
+		for (String path : paths) {
+			JdkTestClient session = JdkTestClient.connect(this.port, path);
+			assertThat(session.roundTrip("hello")).as("reply on %s", path).isNotEmpty();
+			sessions.add(session);
 		}
 		this.gracefulShutdown.stop();
-		for (Session session : sessions) {
-			assertThat(session.closed.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("close on %s", session.path)
+		for (int i = 0; i < sessions.size(); i++) {
+			assertThat(sessions.get(i).awaitClose()).as("close on %s", paths.get(i))
 				.isEqualTo(new Close(1001, "server shutting down"));
 		}
 		assertThat(this.gracefulShutdown.isRunning()).isFalse();
@@ -80,64 +81,11 @@ class GracefulShutdownTests {
 		}
 	}
 
-	private Session openAndTalk(String path) throws Exception {
-		Session session = new Session(path);
-		WebSocket webSocket = this.http.newWebSocketBuilder()
-			.connectTimeout(TIMEOUT)
-			.buildAsync(URI.create("ws://127.0.0.1:" + this.port + path), session)
-			.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-		webSocket.sendText("hello", true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-		assertThat(session.firstText.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("reply on %s", path).isNotEmpty();
-		return session;
-	}
-
 	private HttpResponse<String> get(String path) throws Exception {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
 			.timeout(TIMEOUT)
 			.build();
 		return this.http.send(request, HttpResponse.BodyHandlers.ofString());
-	}
-
-	private record Close(int code, String reason) {
-	}
-
-	/** One client session: its first reply, then how it ended. */
-	private static final class Session implements WebSocket.Listener {
-
-		private final String path;
-
-		private final CompletableFuture<String> firstText = new CompletableFuture<>();
-
-		private final CompletableFuture<Close> closed = new CompletableFuture<>();
-
-		private final StringBuilder partial = new StringBuilder();
-
-		Session(String path) {
-			this.path = path;
-		}
-
-		@Override
-		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-			this.partial.append(data);
-			if (last) {
-				this.firstText.complete(this.partial.toString());
-				this.partial.setLength(0);
-			}
-			webSocket.request(1);
-			return null;
-		}
-
-		@Override
-		public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-			this.closed.complete(new Close(statusCode, reason));
-			return null;
-		}
-
-		@Override
-		public void onError(WebSocket webSocket, Throwable error) {
-			this.closed.completeExceptionally(error);
-		}
-
 	}
 
 }
