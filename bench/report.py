@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""The README's performance table from bench/run.sh's summary lines: medians over repeats, and each
+peer's ratio against gorilla measured in the same run.
+
+    report.py SUMMARY_FILE [STARTUP_FILE]
+"""
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+runs = defaultdict(lambda: defaultdict(list))  # (peer, scenario) -> field -> values
+startup = []
+if len(sys.argv) > 2:
+    for line in open(sys.argv[2]):
+        m = re.match(r"median_first_handshake_s=([\d.]+)", line)
+        if m:
+            startup.append(float(m.group(1)))
+for line in open(sys.argv[1]):
+    fields = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+    m = re.match(r"(jar|gorilla|node-ws)-(\w+?)(?:-r\d+|-smoke)$", fields.get("label", ""))
+    if not m:
+        continue
+    for key, value in fields.items():
+        try:
+            runs[(m.group(1), m.group(2))][key].append(float(value))
+        except ValueError:
+            pass
+
+
+def median(peer, scenario, field):
+    values = runs.get((peer, scenario), {}).get(field)
+    return statistics.median(values) if values else None
+
+
+def fmt(value, digits=1):
+    return "" if value is None else f"{value:,.{digits}f}"
+
+
+def ratio(peer, scenario, field, invert=False):
+    mine, base = median(peer, scenario, field), median("gorilla", scenario, field)
+    if mine is None or not base:
+        return ""
+    return f"{(base / mine if invert else mine / base):.2f}x"
+
+
+peers = [p for p in ("jar", "gorilla", "node-ws") if any(k[0] == p for k in runs)]
+rows = [
+    ("round trips/s, 100 connections (logging on)", "rtt100", "rt_per_s", 0, False),
+    ("server CPU µs per round trip, 100 connections", "rtt100", "server_cpu_us_per_rt", 1, False),
+    ("p99 latency ms, 1000 connections", "rtt1000", "p99_ms", 2, False),
+    ("round trips/s, 1000 connections", "rtt1000", "rt_per_s", 0, False),
+    ("connections held (19,000 opened)", "conns19k", "replied", 0, False),
+    ("server KB per idle connection", "conns19k", "server_kb_per_conn", 1, False),
+    ("others' CPU cores during rtt100 (noise; want ~0)", "rtt100", "others_cpu_cores", 2, False),
+]
+print("| measure | " + " | ".join(peers) + " | jar / gorilla |")
+print("|---" * (len(peers) + 2) + "|")
+for title, scenario, field, digits, _ in rows:
+    cells = [fmt(median(p, scenario, field), digits) for p in peers]
+    print(f"| {title} | " + " | ".join(cells) + f" | {ratio('jar', scenario, field)} |")
+if startup:
+    cells = [fmt(statistics.median(startup), 2) if p == "jar" else "" for p in peers]
+    print("| start to first handshake, s (JVM) | " + " | ".join(cells) + " | |")
+print()
