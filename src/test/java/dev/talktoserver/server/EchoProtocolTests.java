@@ -121,7 +121,7 @@ class EchoProtocolTests {
 
 	@Test
 	void twoHundredKilobyteTextMessageOfMultiByteCharactersComesBackExactly() throws Exception {
-		// Characters of one to four bytes, so that the 4 KiB buffers the server reads through end inside one.
+		// Characters of one to four bytes, so that the 1 KiB buffers the server reads through end inside one.
 		String unit = "echo é ß € 日本語 𝄞 😀 ";
 		ByteArrayOutputStream text = new ByteArrayOutputStream();
 		for (int line = 0; text.size() < 200_000; line++) {

@@ -71,7 +71,7 @@ class MessageSizeLimitTests {
 
 	@Test
 	void messageLargerThanTheContainerBufferIsAssembledAndAnswered() throws Exception {
-		// Arrives in several parts (the container buffer is 4 KiB); answered once, logged whole.
+		// Arrives in several parts (the container buffer is 1 KiB); answered once, logged whole.
 		JdkTestClient client = JdkTestClient.connect(this.port, "/talk-to-server");
 		assertThat(client.roundTrip("z".repeat(40_000))).isEqualTo("Hello from server!");
 		assertThat(client.roundTrip("short one after")).isEqualTo("Hello from server!");
