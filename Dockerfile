@@ -35,9 +35,14 @@ COPY --from=build /extracted/dependencies/ ./
 COPY --from=build /extracted/spring-boot-loader/ ./
 COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
+# An AOT cache (JEP 483/514, Java 25) from a training run that starts the application context and
+# exits: classes come pre-parsed, pre-linked and pre-initialised, and the server starts in about half
+# the time. It is written as root, read by the unprivileged user at every start.
+RUN java -XX:AOTCacheOutput=talk-to-server.aot -Dspring.context.exit=onRefresh \
+      -jar talk-to-server.jar --server.port=0 --logging.level.root=warn
 USER 10001:10001
 EXPOSE 8080
 # Exec form, so that java is PID 1 and gets the SIGTERM of `docker stop` (graceful shutdown).
 # MaxRAMPercentage: the heap may take three quarters of the container's memory limit, not the
 # JVM's default quarter.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "talk-to-server.jar"]
+ENTRYPOINT ["java", "-XX:AOTCache=talk-to-server.aot", "-XX:MaxRAMPercentage=75", "-jar", "talk-to-server.jar"]
