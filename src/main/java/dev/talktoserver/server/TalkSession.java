@@ -18,12 +18,13 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
  * One open connection as the server keeps it: a send path that many threads may use at once (Spring's
  * own sessions allow one sender at a time) and that gives up on a client that does not read, the names
  * the logs use for it (worked out once, not for every message), when it last sent anything, and the
- * message it is in the middle of sending, if any.
+ * message it is in the middle of receiving, if any.
  */
 final class TalkSession {
 
 	private static final Logger logger = LoggerFactory.getLogger(TalkSession.class);
 
+	/** Shared by every session: its payload is empty, so sending it consumes nothing. */
 	private static final PingMessage HEARTBEAT = new PingMessage(ByteBuffer.wrap(new byte[0]));
 
 	private final WebSocketSession session;
