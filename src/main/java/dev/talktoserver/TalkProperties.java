@@ -28,6 +28,7 @@ import org.springframework.util.unit.DataSize;
  * connection is closed with 1008
  * @param echo the {@code /echo} endpoint
  * @param log how incoming messages are written to the log
+ * @param auth who may open a connection
  */
 @ConfigurationProperties("talk")
 public record TalkProperties(@DefaultValue("Hello from server!") String reply, @DefaultValue List<String> allowedOrigins,
@@ -35,7 +36,7 @@ public record TalkProperties(@DefaultValue("Hello from server!") String reply, @
 		@DefaultValue("10s") Duration handshakeTimeout, @DefaultValue("30s") Duration pingInterval,
 		@DefaultValue("75s") Duration idleTimeout, @DefaultValue("10s") Duration sendTimeLimit,
 		@DefaultValue("512KB") DataSize sendBufferSizeLimit, @DefaultValue("0") int maxMessagesPerSecond,
-		@DefaultValue Echo echo, @DefaultValue Log log) {
+		@DefaultValue Echo echo, @DefaultValue Log log, @DefaultValue Auth auth) {
 
 	/**
 	 * @param maxMessageSize the largest message, text or binary, that {@code /echo} echoes; larger ones
@@ -48,6 +49,21 @@ public record TalkProperties(@DefaultValue("Hello from server!") String reply, @
 	 * @param maxMessageChars how many characters of a message the log shows before it cuts the rest
 	 */
 	public record Log(@DefaultValue("200") int maxMessageChars) {
+	}
+
+	/**
+	 * @param tokens shared tokens, any one of which opens a connection, sent as {@code Authorization:
+	 * Bearer}, as the subprotocol {@code bearer.TOKEN}, or as the {@code access_token} query parameter;
+	 * empty means no token is needed
+	 */
+	public record Auth(@DefaultValue List<String> tokens) {
+
+		/** Says how many tokens there are, never what they are: records print every field otherwise. */
+		@Override
+		public String toString() {
+			return "Auth[tokens=" + this.tokens.size() + " configured]";
+		}
+
 	}
 
 }

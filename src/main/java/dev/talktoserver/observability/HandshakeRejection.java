@@ -6,6 +6,9 @@ public enum HandshakeRejection {
 	/** 403: a page of an origin that is not allowed. */
 	ORIGIN,
 
+	/** 401: {@code talk.auth.tokens} are set and the handshake carried none of them. */
+	UNAUTHORIZED,
+
 	/** 503: {@code talk.max-connections} connections are open. */
 	CAPACITY,
 

@@ -27,6 +27,9 @@ class HandshakeRequestCheck extends DefaultHandshakeHandler {
 
 	HandshakeRequestCheck(TalkMetrics metrics) {
 		this.metrics = metrics;
+		// A browser that sends its token as a subprotocol offers this one beside it, and needs one selected.
+		// Only this one is ever selected, so a token offered as bearer.TOKEN is never sent back.
+		setSupportedProtocols(TokenCheck.SUBPROTOCOL);
 	}
 
 	@Override

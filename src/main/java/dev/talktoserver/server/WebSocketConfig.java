@@ -15,7 +15,7 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 
 /**
  * The endpoints, {@value TalkHandler#PATH} and {@value EchoHandler#PATH}, each behind the same origin
- * policy, handshake gate and session guard.
+ * policy, token check, handshake gate and session guard.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSocket
@@ -38,6 +38,8 @@ class WebSocketConfig implements WebSocketConfigurer {
 
 	private final OriginPolicy originPolicy;
 
+	private final TokenCheck tokenCheck;
+
 	private final HandshakeGate gate;
 
 	private final HandshakeRequestCheck handshakeHandler;
@@ -47,13 +49,14 @@ class WebSocketConfig implements WebSocketConfigurer {
 	private final TalkProperties properties;
 
 	WebSocketConfig(TalkHandler talkHandler, EchoHandler echoHandler, SessionRegistry sessions, SessionTuning tuning,
-			OriginPolicy originPolicy, HandshakeGate gate, HandshakeRequestCheck handshakeHandler, TalkMetrics metrics,
+			OriginPolicy originPolicy, TokenCheck tokenCheck, HandshakeGate gate, HandshakeRequestCheck handshakeHandler, TalkMetrics metrics,
 			TalkProperties properties) {
 		this.talkHandler = talkHandler;
 		this.echoHandler = echoHandler;
 		this.sessions = sessions;
 		this.tuning = tuning;
 		this.originPolicy = originPolicy;
+		this.tokenCheck = tokenCheck;
 		this.gate = gate;
 		this.handshakeHandler = handshakeHandler;
 		this.metrics = metrics;
@@ -72,7 +75,8 @@ class WebSocketConfig implements WebSocketConfigurer {
 				this.sessions, this.tuning, this.properties.maxMessagesPerSecond());
 		WebSocketHandlerRegistration registration = registry.addHandler(guarded, path)
 			.setHandshakeHandler(this.handshakeHandler)
-			.addInterceptors(this.originPolicy, this.gate);
+			// Strangers learn nothing past the token check, not even whether the server is full.
+			.addInterceptors(this.originPolicy, this.tokenCheck, this.gate);
 		// Spring adds its own origin check after ours; given the same origins it never disagrees.
 		if (!this.properties.allowedOrigins().isEmpty()) {
 			registration.setAllowedOriginPatterns(this.properties.allowedOrigins().toArray(String[]::new));

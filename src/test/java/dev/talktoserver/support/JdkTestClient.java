@@ -12,6 +12,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,30 +44,46 @@ public final class JdkTestClient implements WebSocket.Listener {
 	}
 
 	public static JdkTestClient connect(int port, String path, String origin) {
+		return connect(http, URI.create("ws://127.0.0.1:" + port + path), withOrigin(origin));
+	}
+
+	/**
+	 * Connects to {@code uri} through {@code client} (one with its own TLS settings, say), with whatever
+	 * {@code handshake} sets on the builder: headers, subprotocols.
+	 */
+	public static JdkTestClient connect(HttpClient client, URI uri, Consumer<WebSocket.Builder> handshake) {
 		try {
-			return connectAsync(port, path, origin).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			return connectAsync(client, uri, handshake).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 		}
 		catch (Exception ex) {
-			throw new AssertionError("could not connect to " + path + ": " + ex, ex);
+			throw new AssertionError("could not connect to " + uri.getPath() + ": " + ex, ex);
 		}
 	}
 
 	public static CompletableFuture<JdkTestClient> connectAsync(int port, String path, String origin) {
-		JdkTestClient client = new JdkTestClient();
-		WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
-		if (origin != null) {
-			builder.header("Origin", origin);
-		}
-		return builder.buildAsync(URI.create("ws://127.0.0.1:" + port + path), client).thenApply((webSocket) -> {
-			client.webSocket = webSocket;
-			return client;
+		return connectAsync(http, URI.create("ws://127.0.0.1:" + port + path), withOrigin(origin));
+	}
+
+	public static CompletableFuture<JdkTestClient> connectAsync(HttpClient client, URI uri,
+			Consumer<WebSocket.Builder> handshake) {
+		JdkTestClient result = new JdkTestClient();
+		WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(TIMEOUT);
+		handshake.accept(builder);
+		return builder.buildAsync(uri, result).thenApply((webSocket) -> {
+			result.webSocket = webSocket;
+			return result;
 		});
 	}
 
 	/** The HTTP status a refused handshake got, or fails when the handshake succeeds. */
 	public static int refusedStatus(int port, String path, String origin) throws InterruptedException {
+		return refusedStatus(http, URI.create("ws://127.0.0.1:" + port + path), withOrigin(origin));
+	}
+
+	public static int refusedStatus(HttpClient client, URI uri, Consumer<WebSocket.Builder> handshake)
+			throws InterruptedException {
 		try {
-			connectAsync(port, path, origin).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).abort();
+			connectAsync(client, uri, handshake).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).abort();
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof WebSocketHandshakeException refused) {
@@ -77,7 +94,20 @@ public final class JdkTestClient implements WebSocket.Listener {
 		catch (java.util.concurrent.TimeoutException ex) {
 			throw new AssertionError("no answer to the handshake within " + TIMEOUT, ex);
 		}
-		throw new AssertionError("the handshake to " + path + " was accepted; expected it to be refused");
+		throw new AssertionError("the handshake to " + uri.getPath() + " was accepted; expected it to be refused");
+	}
+
+	private static Consumer<WebSocket.Builder> withOrigin(String origin) {
+		return (builder) -> {
+			if (origin != null) {
+				builder.header("Origin", origin);
+			}
+		};
+	}
+
+	/** The subprotocol the server selected; empty when it selected none. */
+	public String subprotocol() {
+		return this.webSocket.getSubprotocol();
 	}
 
 	public void send(String text) {

@@ -63,6 +63,17 @@ public final class RawWebSocket implements AutoCloseable {
 	 */
 	public static RawWebSocket connect(int port, String path, Duration timeout, int receiveBufferSize)
 			throws IOException {
+		return connect(port, path, timeout, receiveBufferSize, Map.of());
+	}
+
+	/** Like {@link #connect(int, String, Duration)}, with more handshake headers (one line each). */
+	public static RawWebSocket connect(int port, String path, Duration timeout, Map<String, String> extraHeaders)
+			throws IOException {
+		return connect(port, path, timeout, 0, extraHeaders);
+	}
+
+	private static RawWebSocket connect(int port, String path, Duration timeout, int receiveBufferSize,
+			Map<String, String> extraHeaders) throws IOException {
 		Socket socket = new Socket();
 		if (receiveBufferSize > 0) {
 			socket.setReceiveBufferSize(receiveBufferSize);
@@ -73,7 +84,10 @@ public final class RawWebSocket implements AutoCloseable {
 		random.nextBytes(nonce);
 		String key = Base64.getEncoder().encodeToString(nonce);
 		String request = "GET " + path + " HTTP/1.1\r\n" + "Host: 127.0.0.1:" + port + "\r\n" + "Upgrade: websocket\r\n"
-				+ "Connection: Upgrade\r\n" + "Sec-WebSocket-Key: " + key + "\r\n" + "Sec-WebSocket-Version: 13\r\n\r\n";
+				+ "Connection: Upgrade\r\n" + "Sec-WebSocket-Key: " + key + "\r\n" + "Sec-WebSocket-Version: 13\r\n";
+		StringBuilder more = new StringBuilder();
+		extraHeaders.forEach((name, value) -> more.append(name).append(": ").append(value).append("\r\n"));
+		request = request + more + "\r\n";
 		socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
 		InputStream in = socket.getInputStream();
 		String statusLine = readLine(in);
