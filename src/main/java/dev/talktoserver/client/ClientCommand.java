@@ -6,12 +6,16 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
+
+import javax.net.ssl.SSLContext;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +24,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 
 /**
@@ -39,12 +44,17 @@ import org.springframework.web.socket.WebSocketHttpHeaders;
 				"  java -jar talk-to-server.jar client -i          # type lines; Ctrl-D ends",
 				"  printf 'one\\ntwo\\n' | java -jar talk-to-server.jar client -i",
 				"  java -jar talk-to-server.jar client --origin http://localhost:8080 \\",
-				"      -H 'X-Trace: 42'" })
+				"      -H 'X-Trace: 42'",
+				"  TALK_TOKEN=$(cat token.txt) java -jar talk-to-server.jar client \\",
+				"      wss://localhost:8443/talk-to-server --ca-cert server.pem",
+				"  java -jar talk-to-server.jar client wss://localhost:8443/talk-to-server -k" })
 final class ClientCommand implements Callable<Integer> {
 
 	static final String DEFAULT_URL = "ws://localhost:8080/talk-to-server";
 
 	static final String DEFAULT_MESSAGE = "Hello from client!";
+
+	static final String TOKEN_VARIABLE = "TALK_TOKEN";
 
 	@Spec
 	private CommandSpec spec;
@@ -70,6 +80,21 @@ final class ClientCommand implements Callable<Integer> {
 			description = "Extra handshake header; repeatable")
 	private List<String> headers = new ArrayList<>();
 
+	@Option(names = "--token", paramLabel = "TOKEN",
+			description = "Token to send as 'Authorization: Bearer TOKEN' (default: the " + TOKEN_VARIABLE
+					+ " environment variable, the safer choice: other users can see a command line)")
+	private String token;
+
+	@Option(names = "--ca-cert", paramLabel = "FILE",
+			description = "For wss://, trust the certificates in this PEM file (the server's own, or its CA) "
+					+ "instead of the Java runtime's CAs")
+	private Path caCert;
+
+	@Option(names = { "-k", "--insecure" },
+			description = "For wss://, skip the certificate and host name check (testing only: anyone on the path "
+					+ "could read and change the conversation)")
+	private boolean insecure;
+
 	@Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
 			converter = DurationConverter.class,
 			description = "How long the TCP connection and handshake may take (default: ${DEFAULT-VALUE}; "
@@ -90,10 +115,13 @@ final class ClientCommand implements Callable<Integer> {
 
 	private final PrintStream err;
 
-	ClientCommand(InputStream in, PrintStream out, PrintStream err) {
+	private final Map<String, String> environment;
+
+	ClientCommand(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment) {
 		this.in = in;
 		this.out = out;
 		this.err = err;
+		this.environment = environment;
 	}
 
 	boolean verbose() {
@@ -104,7 +132,8 @@ final class ClientCommand implements Callable<Integer> {
 	public Integer call() {
 		validate();
 		BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-		Connection connection = Connection.open(this.url, handshakeHeaders(), this.connectTimeout, events);
+		Connection connection = Connection.open(this.url, handshakeHeaders(), sslContext(), this.connectTimeout,
+				events);
 		Conversation conversation = new Conversation(events, connection, this.out, this.replyTimeout);
 		if (this.interactive) {
 			if (Terminal.isInteractive()) {
@@ -129,6 +158,47 @@ final class ClientCommand implements Callable<Integer> {
 			throw new ParameterException(this.spec.commandLine(),
 					"--message and --interactive do not go together: choose one");
 		}
+		if (this.insecure && this.caCert != null) {
+			throw new ParameterException(this.spec.commandLine(),
+					"--ca-cert and --insecure do not go together: --ca-cert checks the certificate, --insecure does not");
+		}
+	}
+
+	private boolean secure() {
+		return "wss".equalsIgnoreCase(this.url.getScheme());
+	}
+
+	/** Whom a wss:// connection trusts; null for the Java runtime's CA certificates. */
+	private SSLContext sslContext() {
+		if (!secure()) {
+			return null;
+		}
+		if (this.insecure) {
+			this.err.println("warning: --insecure: the server's certificate is not checked; anyone on the path "
+					+ "could read and change this conversation");
+			return ClientTls.trustingAnyone();
+		}
+		return (this.caCert != null) ? ClientTls.trusting(this.caCert) : null;
+	}
+
+	/** The token of --token, or else of the environment; never printed, not even with --verbose. */
+	private String token() {
+		String token = (this.token != null) ? this.token : this.environment.get(TOKEN_VARIABLE);
+		if (token == null || token.isBlank()) {
+			return null;
+		}
+		token = token.strip();
+		if (token.chars().anyMatch((c) -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+			String source = (this.token != null) ? "--token" : TOKEN_VARIABLE;
+			throw new ParameterException(this.spec.commandLine(),
+					source + " has spaces or control characters in it; a token is one word");
+		}
+		return token;
+	}
+
+	private static boolean isLoopback(String host) {
+		return host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("[::1]")
+				|| host.equals("::1");
 	}
 
 	private WebSocketHttpHeaders handshakeHeaders() {
@@ -143,6 +213,18 @@ final class ClientCommand implements Callable<Integer> {
 		}
 		if (this.origin != null) {
 			result.setOrigin(this.origin);
+		}
+		String token = token();
+		if (token != null) {
+			if (result.containsHeader(HttpHeaders.AUTHORIZATION)) {
+				throw new ParameterException(this.spec.commandLine(),
+						"a token and --header 'Authorization: ...' do not go together: choose one");
+			}
+			if (!secure() && !isLoopback(this.url.getHost())) {
+				this.err.println("warning: the token goes to " + this.url.getHost()
+						+ " unencrypted over ws://; use wss:// so that no one on the path can read it");
+			}
+			result.setBearerAuth(token);
 		}
 		return result;
 	}

@@ -7,6 +7,10 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -16,6 +20,10 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
@@ -33,8 +41,12 @@ final class Connection {
 	/** Tomcat's WebSocket client reads its I/O timeout, the handshake's included, from this property. */
 	private static final String TOMCAT_IO_TIMEOUT = "org.apache.tomcat.websocket.IO_TIMEOUT_MS";
 
-	/** How Tomcat's client reports a handshake answered with something other than 101. */
-	private static final Pattern REFUSED_STATUS = Pattern.compile("HTTP response from the server \\[(\\d{3})\\]");
+	/**
+	 * How Tomcat's client reports a handshake answered with something other than 101; a 401 with a
+	 * challenge it cannot answer itself (Bearer) says "HTTP response code [401]".
+	 */
+	private static final Pattern REFUSED_STATUS = Pattern
+		.compile("HTTP response (?:from the server|code) \\[(\\d{3})\\]");
 
 	private final WebSocketSession session;
 
@@ -42,9 +54,14 @@ final class Connection {
 		this.session = session;
 	}
 
-	static Connection open(URI url, WebSocketHttpHeaders headers, Duration connectTimeout,
+	/**
+	 * Connects, with {@code sslContext} deciding whom a {@code wss://} connection trusts (null: the Java
+	 * runtime's CA certificates).
+	 */
+	static Connection open(URI url, WebSocketHttpHeaders headers, SSLContext sslContext, Duration connectTimeout,
 			BlockingQueue<Event> events) {
 		StandardWebSocketClient client = new StandardWebSocketClient();
+		client.setSslContext(sslContext);
 		client.setUserProperties(Map.of(TOMCAT_IO_TIMEOUT, String.valueOf(connectTimeout.toMillis())));
 		try {
 			WebSocketSession session = client.execute(new EventHandler(events), headers, url)
@@ -56,7 +73,7 @@ final class Connection {
 			throw new ClientFailure(ExitCode.FAILED, "interrupted while connecting", ex);
 		}
 		catch (ExecutionException | TimeoutException ex) {
-			throw connectFailure(url, connectTimeout, ex);
+			throw connectFailure(url, connectTimeout, ex, headers.containsHeader(HttpHeaders.AUTHORIZATION));
 		}
 	}
 
@@ -81,8 +98,12 @@ final class Connection {
 	}
 
 	/** Turns what the connect attempt threw into a line a person can act on. */
-	static ClientFailure connectFailure(URI url, Duration connectTimeout, Throwable failure) {
+	static ClientFailure connectFailure(URI url, Duration connectTimeout, Throwable failure, boolean tokenSent) {
 		String target = url.getHost() + ":" + port(url);
+		ClientFailure tls = tlsFailure(url, target, failure);
+		if (tls != null) {
+			return tls;
+		}
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
 				return new ClientFailure(ExitCode.TIMED_OUT, "no WebSocket handshake with " + target + " within "
@@ -100,17 +121,62 @@ final class Connection {
 			}
 			Matcher status = (cause.getMessage() != null) ? REFUSED_STATUS.matcher(cause.getMessage()) : null;
 			if (status != null && status.find()) {
-				return handshakeRefused(url, Integer.parseInt(status.group(1)), failure);
+				return handshakeRefused(url, Integer.parseInt(status.group(1)), failure, tokenSent);
 			}
 		}
 		return new ClientFailure(ExitCode.FAILED, "could not connect to " + url + ": " + failure, failure);
 	}
 
-	private static ClientFailure handshakeRefused(URI url, int status, Throwable failure) {
+	/**
+	 * The TLS handshake's failure, if that is what happened: the JDK nests the reason (an unknown issuer,
+	 * a host name the certificate does not name) a few causes deep, under a message that says little.
+	 */
+	private static ClientFailure tlsFailure(URI url, String target, Throwable failure) {
+		SSLException tls = null;
+		boolean expired = false;
+		boolean untrusted = false;
+		boolean otherHost = false;
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SSLException ssl && tls == null) {
+				tls = ssl;
+			}
+			expired |= cause instanceof CertificateExpiredException;
+			untrusted |= cause instanceof CertPathBuilderException || cause instanceof CertPathValidatorException;
+			otherHost |= cause instanceof CertificateException && cause.getMessage() != null
+					&& (cause.getMessage().startsWith("No subject alternative") || cause.getMessage().startsWith("No name"));
+		}
+		if (tls == null) {
+			return null;
+		}
+		if (expired) {
+			return new ClientFailure(ExitCode.CANNOT_CONNECT,
+					"the certificate of " + target + " has expired: the server needs a new one; --insecure skips the check", failure);
+		}
+		if (otherHost) {
+			return new ClientFailure(ExitCode.CANNOT_CONNECT, "the certificate of " + target + " is not valid for '"
+					+ url.getHost() + "': connect by a host name the certificate names, or pass --insecure to skip the check",
+					failure);
+		}
+		if (untrusted) {
+			return new ClientFailure(ExitCode.CANNOT_CONNECT, "the certificate of " + target
+					+ " is not trusted: pass --ca-cert FILE with the server's certificate or CA, or --insecure to skip the check",
+					failure);
+		}
+		String message = String.valueOf(tls.getMessage());
+		if (message.contains("plaintext") || message.contains("Unsupported or unrecognized SSL message")) {
+			return new ClientFailure(ExitCode.CANNOT_CONNECT,
+					"no TLS at " + target + ": use a ws:// URL for a server without TLS", failure);
+		}
+		return new ClientFailure(ExitCode.CANNOT_CONNECT, "TLS handshake with " + target + " failed: " + message,
+				failure);
+	}
+
+	private static ClientFailure handshakeRefused(URI url, int status, Throwable failure, boolean tokenSent) {
 		String hint = switch (status) {
 			case 404 -> "no WebSocket endpoint at '" + url.getPath() + "'; the server listens on /talk-to-server";
 			case 403 -> "the server does not accept this origin; drop --origin or use one it allows";
-			case 401 -> "the server wants credentials; pass them with --header";
+			case 401 -> tokenSent ? "the server did not accept the token; check --token or TALK_TOKEN"
+					: "the server wants a token: pass --token TOKEN or set TALK_TOKEN";
 			case 503 -> "the server is busy or shutting down; try again shortly";
 			case 400 -> "the server did not accept the handshake request";
 			default -> "check the URL and the server's log";

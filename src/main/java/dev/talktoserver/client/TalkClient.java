@@ -3,6 +3,7 @@ package dev.talktoserver.client;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.Map;
 
 import picocli.CommandLine;
 
@@ -22,7 +23,12 @@ public final class TalkClient {
 	}
 
 	static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-		ClientCommand command = new ClientCommand(in, out, err);
+		return run(args, System.getenv(), in, out, err);
+	}
+
+	/** Runs with {@code environment} in place of the process's, for {@code TALK_TOKEN}. */
+	static int run(String[] args, Map<String, String> environment, InputStream in, PrintStream out, PrintStream err) {
+		ClientCommand command = new ClientCommand(in, out, err, environment);
 		CommandLine commandLine = new CommandLine(command);
 		commandLine.getCommandSpec().usageMessage().exitCodeList(ExitCode.helpList());
 		commandLine.setOut(new PrintWriter(out, true));
