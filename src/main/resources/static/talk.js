@@ -17,11 +17,19 @@
 		1011: "server error: the server hit an error; its log says more",
 	};
 
+	/**
+	 * A token goes as a second subprotocol, bearer.TOKEN, beside "talk", which the server selects: a
+	 * browser cannot set an Authorization header on a WebSocket, and a token in the URL would end up in
+	 * logs and history. A subprotocol may only hold these characters, as may the server's tokens.
+	 */
+	const TOKEN_CHARACTERS = /^[A-Za-z0-9._~-]+$/;
+
 	/** The log keeps this many entries, dropping the oldest, so a long session stays light. */
 	const MAX_LOG_ENTRIES = 500;
 
 	const $ = (id) => document.getElementById(id);
 	const url = $("url");
+	const token = $("token");
 	const connect = $("connect");
 	const disconnect = $("disconnect");
 	const message = $("message");
@@ -72,6 +80,7 @@
 		const closed = name === "closed";
 		const open = name === "open";
 		url.disabled = !closed;
+		token.disabled = !closed;
 		connect.disabled = !closed;
 		disconnect.disabled = !(open || name === "connecting");
 		message.disabled = !open;
@@ -84,15 +93,20 @@
 		}
 		if (!opened && event.code === 1006) {
 			return "could not connect: nothing listens at this address or path, or the server refused "
-				+ "(a page of another site, or the server is full or shutting down)";
+				+ "(a missing or wrong token, a page of another site, or the server is full or shutting down)";
 		}
 		return CLOSE_CODES[event.code] || "see RFC 6455 section 7.4 for this code";
 	}
 
-	function connectTo(address) {
+	function connectTo(address, secret) {
+		if (secret && !TOKEN_CHARACTERS.test(secret)) {
+			append("event", "error", "a token has only letters, digits, '-', '.', '_' and '~'");
+			token.focus();
+			return;
+		}
 		let ws;
 		try {
-			ws = new WebSocket(address);
+			ws = secret ? new WebSocket(address, ["talk", `bearer.${secret}`]) : new WebSocket(address);
 		}
 		catch (error) {
 			append("event", "error", `not a WebSocket URL: ${error.message}`);
@@ -104,7 +118,7 @@
 		cancelled = false;
 		closeInfo.textContent = "";
 		show("connecting");
-		append("event", "connecting", ws.url);
+		append("event", "connecting", secret ? `${ws.url} with a token` : ws.url);
 		ws.binaryType = "arraybuffer";
 		ws.addEventListener("open", () => {
 			opened = true;
@@ -130,7 +144,7 @@
 	$("connect-form").addEventListener("submit", (event) => {
 		event.preventDefault();
 		if (!socket) {
-			connectTo(url.value.trim());
+			connectTo(url.value.trim(), token.value.trim());
 		}
 	});
 

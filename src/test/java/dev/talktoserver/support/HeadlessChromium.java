@@ -54,15 +54,17 @@ public final class HeadlessChromium {
 	 * {@code phone} is set (touch, and the mobile viewport rules), with a fresh profile in
 	 * {@code profile}, which the caller deletes; {@link ChromeDriver#quit()} stops the browser and its
 	 * driver. The size is emulated rather than set through the window, which cannot be made narrower
-	 * than about 500 pixels and whose height includes the browser's own bars.
+	 * than about 500 pixels and whose height includes the browser's own bars. {@code moreArguments} go
+	 * to Chromium as they are.
 	 */
-	public static ChromeDriver start(Path profile, int width, int height, boolean phone) {
+	public static ChromeDriver start(Path profile, int width, int height, boolean phone, String... moreArguments) {
 		assumeInstalled();
 		ChromeOptions options = new ChromeOptions();
 		options.setBinary(BROWSER.toFile());
 		options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 				"--disable-background-networking", "--disable-component-update", "--disable-sync",
 				"--disable-dev-shm-usage", "--user-data-dir=" + profile);
+		options.addArguments(moreArguments);
 		options.setExperimentalOption("mobileEmulation", Map.of("deviceMetrics",
 				Map.of("width", width, "height", height, "pixelRatio", 1.0, "mobile", phone, "touch", phone)));
 		ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
