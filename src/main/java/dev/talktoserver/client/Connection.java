@@ -178,7 +178,9 @@ final class Connection {
 			case 401 -> tokenSent ? "the server did not accept the token; check --token or TALK_TOKEN"
 					: "the server wants a token: pass --token TOKEN or set TALK_TOKEN";
 			case 503 -> "the server is busy or shutting down; try again shortly";
-			case 400 -> "the server did not accept the handshake request";
+			// A TLS port answers 400 to plain HTTP.
+			case 400 -> "the server did not accept the handshake request"
+					+ ("ws".equalsIgnoreCase(url.getScheme()) ? "; if it serves TLS, use a wss:// URL" : "");
 			default -> "check the URL and the server's log";
 		};
 		return new ClientFailure(ExitCode.HANDSHAKE_REFUSED,

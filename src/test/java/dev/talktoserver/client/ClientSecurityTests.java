@@ -127,6 +127,14 @@ class ClientSecurityTests {
 	}
 
 	@Test
+	void wsToTheTlsPortExits4SuggestingWss() {
+		Run run = Run.of("ws://localhost:" + this.port + "/talk-to-server", "--token", TOKEN);
+		assertThat(run.exitCode).as(run.err).isEqualTo(4);
+		assertThat(run.err).isEqualTo("error: the server refused the WebSocket handshake with HTTP 400: the server "
+				+ "did not accept the handshake request; if it serves TLS, use a wss:// URL\n");
+	}
+
+	@Test
 	void missingTokenExits4WithAHint() {
 		Run run = Run.of(url("localhost"), "--ca-cert", certificate.certificate().toString());
 		assertThat(run.exitCode).as(run.err).isEqualTo(4);
