@@ -13,6 +13,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,7 +27,8 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 
 /**
  * One client connection made with Spring's {@link StandardWebSocketClient}. Everything the server
- * sends, and the end of the connection, is put on the conversation's event queue.
+ * sends, and the end of the connection, is put on the conversation's event queue, with this
+ * connection's number.
  */
 final class Connection {
 
@@ -36,9 +38,14 @@ final class Connection {
 	/** How Tomcat's client reports a handshake answered with something other than 101. */
 	private static final Pattern REFUSED_STATUS = Pattern.compile("HTTP response from the server \\[(\\d{3})\\]");
 
+	private static final AtomicInteger numbers = new AtomicInteger();
+
+	private final int number;
+
 	private final WebSocketSession session;
 
-	private Connection(WebSocketSession session) {
+	private Connection(int number, WebSocketSession session) {
+		this.number = number;
 		this.session = session;
 	}
 
@@ -46,10 +53,11 @@ final class Connection {
 			BlockingQueue<Event> events) {
 		StandardWebSocketClient client = new StandardWebSocketClient();
 		client.setUserProperties(Map.of(TOMCAT_IO_TIMEOUT, String.valueOf(connectTimeout.toMillis())));
+		int number = numbers.incrementAndGet();
 		try {
-			WebSocketSession session = client.execute(new EventHandler(events), headers, url)
+			WebSocketSession session = client.execute(new EventHandler(number, events), headers, url)
 				.get(connectTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-			return new Connection(session);
+			return new Connection(number, session);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -60,13 +68,19 @@ final class Connection {
 		}
 	}
 
+	/** Which connection of this run this is: events from the server carry it. */
+	int number() {
+		return this.number;
+	}
+
 	void send(String text) {
 		try {
 			this.session.sendMessage(new TextMessage(text));
 		}
-		catch (IOException ex) {
+		catch (IOException | IllegalStateException ex) {
+			// IllegalStateException: Tomcat's session is already closed.
 			throw new ClientFailure(ExitCode.CLOSED_BY_SERVER,
-					"could not send: the connection broke (" + ex.getMessage() + ")", ex);
+					"could not send: the connection broke (" + ex.getMessage() + ")", ex, true);
 		}
 	}
 
@@ -80,18 +94,25 @@ final class Connection {
 		}
 	}
 
-	/** Turns what the connect attempt threw into a line a person can act on. */
+	/**
+	 * Turns what the connect attempt threw into a line a person can act on, and says whether trying
+	 * again could help: a refused or timed-out connection, a 502, 503 or 504 (a server shutting down, at
+	 * its cap, or a proxy with no instance to hand over to) or a broken handshake can; an unknown host
+	 * or any other refusal cannot.
+	 */
 	static ClientFailure connectFailure(URI url, Duration connectTimeout, Throwable failure) {
 		String target = url.getHost() + ":" + port(url);
+		boolean brokenConnection = false;
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
 				return new ClientFailure(ExitCode.TIMED_OUT, "no WebSocket handshake with " + target + " within "
-						+ connectTimeout.toMillis() + " ms; check the address, or raise --connect-timeout", failure);
+						+ connectTimeout.toMillis() + " ms; check the address, or raise --connect-timeout", failure,
+						true);
 			}
 			if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
 				return new ClientFailure(ExitCode.CANNOT_CONNECT, "cannot connect to " + target
 						+ ": connection refused; is the server running (./mvnw spring-boot:run) and is the port right?",
-						failure);
+						failure, true);
 			}
 			if (cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
 				return new ClientFailure(ExitCode.CANNOT_CONNECT,
@@ -102,8 +123,10 @@ final class Connection {
 			if (status != null && status.find()) {
 				return handshakeRefused(url, Integer.parseInt(status.group(1)), failure);
 			}
+			brokenConnection |= cause instanceof IOException;
 		}
-		return new ClientFailure(ExitCode.FAILED, "could not connect to " + url + ": " + failure, failure);
+		return new ClientFailure(ExitCode.FAILED, "could not connect to " + url + ": " + failure, failure,
+				brokenConnection);
 	}
 
 	private static ClientFailure handshakeRefused(URI url, int status, Throwable failure) {
@@ -111,12 +134,14 @@ final class Connection {
 			case 404 -> "no WebSocket endpoint at '" + url.getPath() + "'; the server listens on /talk-to-server";
 			case 403 -> "the server does not accept this origin; drop --origin or use one it allows";
 			case 401 -> "the server wants credentials; pass them with --header";
-			case 503 -> "the server is busy or shutting down; try again shortly";
+			case 503 -> "the server is busy or shutting down; try again shortly, or use --reconnect";
+			case 502, 504 -> "the proxy in front has no server to hand over to; check that the servers are up";
 			case 400 -> "the server did not accept the handshake request";
 			default -> "check the URL and the server's log";
 		};
 		return new ClientFailure(ExitCode.HANDSHAKE_REFUSED,
-				"the server refused the WebSocket handshake with HTTP " + status + ": " + hint, failure);
+				"the server refused the WebSocket handshake with HTTP " + status + ": " + hint, failure,
+				status == 502 || status == 503 || status == 504);
 	}
 
 	private static int port(URI url) {
@@ -129,30 +154,34 @@ final class Connection {
 	/** Puts what arrives on the queue; the conversation decides what it means. */
 	private static final class EventHandler extends AbstractWebSocketHandler {
 
+		private final int connection;
+
 		private final BlockingQueue<Event> events;
 
-		EventHandler(BlockingQueue<Event> events) {
+		EventHandler(int connection, BlockingQueue<Event> events) {
+			this.connection = connection;
 			this.events = events;
 		}
 
 		@Override
 		protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-			this.events.add(new Event.Received(message.getPayload()));
+			this.events.add(new Event.Received(this.connection, message.getPayload()));
 		}
 
 		@Override
 		protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
-			this.events.add(new Event.Received("(binary message, " + message.getPayloadLength() + " bytes)"));
+			this.events.add(new Event.Received(this.connection,
+					"(binary message, " + message.getPayloadLength() + " bytes)"));
 		}
 
 		@Override
 		public void handleTransportError(WebSocketSession session, Throwable exception) {
-			this.events.add(new Event.TransportFailed(exception));
+			this.events.add(new Event.TransportFailed(this.connection, exception));
 		}
 
 		@Override
 		public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-			this.events.add(new Event.Closed(status));
+			this.events.add(new Event.Closed(this.connection, status));
 		}
 
 	}
