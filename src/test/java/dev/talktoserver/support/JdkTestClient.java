@@ -6,6 +6,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -52,11 +53,15 @@ public final class JdkTestClient implements WebSocket.Listener {
 	}
 
 	public static CompletableFuture<JdkTestClient> connectAsync(int port, String path, String origin) {
+		return connectWithHeaders(port, path, (origin != null) ? Map.of("Origin", origin) : Map.of());
+	}
+
+	/** Connects with {@code headers} on the handshake (not those the JDK sets itself, such as Host). */
+	public static CompletableFuture<JdkTestClient> connectWithHeaders(int port, String path,
+			Map<String, String> headers) {
 		JdkTestClient client = new JdkTestClient();
 		WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(TIMEOUT);
-		if (origin != null) {
-			builder.header("Origin", origin);
-		}
+		headers.forEach(builder::header);
 		return builder.buildAsync(URI.create("ws://127.0.0.1:" + port + path), client).thenApply((webSocket) -> {
 			client.webSocket = webSocket;
 			return client;
@@ -65,8 +70,14 @@ public final class JdkTestClient implements WebSocket.Listener {
 
 	/** The HTTP status a refused handshake got, or fails when the handshake succeeds. */
 	public static int refusedStatus(int port, String path, String origin) throws InterruptedException {
+		return refusedStatusWithHeaders(port, path, (origin != null) ? Map.of("Origin", origin) : Map.of());
+	}
+
+	/** Like {@link #refusedStatus(int, String, String)}, with {@code headers} on the handshake. */
+	public static int refusedStatusWithHeaders(int port, String path, Map<String, String> headers)
+			throws InterruptedException {
 		try {
-			connectAsync(port, path, origin).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).abort();
+			connectWithHeaders(port, path, headers).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).abort();
 		}
 		catch (ExecutionException ex) {
 			if (ex.getCause() instanceof WebSocketHandshakeException refused) {
