@@ -112,6 +112,8 @@ class ScaleOutIT {
 				assertThat(client.stderr()).contains("reconnecting (attempt 1 of 10 in ")
 					.contains("): server closed with 1001 server shutting down");
 				assertThat(remaining.log()).contains("chars: \"after-9\"");
+				// For the record (target/failsafe-reports/...-output.txt): what the person running the client saw.
+				System.out.printf("client: %d messages, %d replies; stderr:%n%s%n", sent, client.replies(), client.stderr());
 
 				assertThat(drained.process().waitFor(EXIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS))
 					.as("drained instance exited; log:%n%s", drained.log())
