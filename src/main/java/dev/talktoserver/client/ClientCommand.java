@@ -40,7 +40,7 @@ import org.springframework.web.socket.WebSocketHttpHeaders;
 				"  printf 'one\\ntwo\\n' | java -jar talk-to-server.jar client -i",
 				"  java -jar talk-to-server.jar client --origin http://localhost:8080 \\",
 				"      -H 'X-Trace: 42'",
-				"  java -jar talk-to-server.jar client -i --reconnect   # carry on through restarts",
+				"  java -jar talk-to-server.jar client -i --reconnect  # through restarts",
 				"  tail -f events.txt | java -jar talk-to-server.jar client -i --reconnect \\",
 				"      --reconnect-attempts 20 --reconnect-delay 1s" })
 final class ClientCommand implements Callable<Integer> {

@@ -89,7 +89,7 @@ final class Connection {
 		try {
 			this.session.close(status);
 		}
-		catch (IOException ex) {
+		catch (IOException | IllegalStateException ex) {
 			// The connection is gone already: nothing is left to close.
 		}
 	}
