@@ -45,6 +45,9 @@ import org.springframework.web.socket.WebSocketHttpHeaders;
 				"  printf 'one\\ntwo\\n' | java -jar talk-to-server.jar client -i",
 				"  java -jar talk-to-server.jar client --origin http://localhost:8080 \\",
 				"      -H 'X-Trace: 42'",
+				"  java -jar talk-to-server.jar client -i --reconnect  # through restarts",
+				"  tail -f events.txt | java -jar talk-to-server.jar client -i --reconnect \\",
+				"      --reconnect-attempts 20 --reconnect-delay 1s",
 				"  TALK_TOKEN=$(cat token.txt) java -jar talk-to-server.jar client \\",
 				"      wss://localhost:8443/talk-to-server --ca-cert server.pem",
 				"  java -jar talk-to-server.jar client wss://localhost:8443/talk-to-server -k" })
@@ -106,6 +109,29 @@ final class ClientCommand implements Callable<Integer> {
 			description = "How long to wait for each reply (default: ${DEFAULT-VALUE})")
 	private Duration replyTimeout;
 
+	@Option(names = "--reconnect",
+			description = "When the server goes away (close 1001), restarts (1012), is overloaded (1013) or the "
+					+ "connection drops, connect again with exponential backoff and jitter, and send again the "
+					+ "messages not yet answered. Delivery is then at least once: each message gets a reply, and a "
+					+ "message whose reply was lost in flight gets two. Each reconnect is noted on stderr")
+	private boolean reconnect;
+
+	@Option(names = "--reconnect-attempts", paramLabel = "N", defaultValue = "10",
+			description = "With --reconnect: attempts per outage before giving up with the exit status of the "
+					+ "lost connection; counts again from 1 after each successful reconnect (default: ${DEFAULT-VALUE})")
+	private int reconnectAttempts;
+
+	@Option(names = "--reconnect-delay", paramLabel = "DURATION", defaultValue = "500ms",
+			converter = DurationConverter.class,
+			description = "With --reconnect: the longest wait before the first attempt; it doubles with each "
+					+ "attempt up to --reconnect-max-delay, and each wait is random up to it (default: ${DEFAULT-VALUE})")
+	private Duration reconnectDelay;
+
+	@Option(names = "--reconnect-max-delay", paramLabel = "DURATION", defaultValue = "15s",
+			converter = DurationConverter.class,
+			description = "With --reconnect: the cap on the wait between attempts (default: ${DEFAULT-VALUE})")
+	private Duration reconnectMaxDelay;
+
 	@Option(names = { "-v", "--verbose" }, description = "Show the stack trace of a failure")
 	private boolean verbose;
 
@@ -132,9 +158,12 @@ final class ClientCommand implements Callable<Integer> {
 	public Integer call() {
 		validate();
 		BlockingQueue<Event> events = new LinkedBlockingQueue<>();
-		Connection connection = Connection.open(this.url, handshakeHeaders(), sslContext(), this.connectTimeout,
-				events);
-		Conversation conversation = new Conversation(events, connection, this.out, this.replyTimeout);
+		WebSocketHttpHeaders headers = handshakeHeaders();
+		SSLContext sslContext = sslContext();
+		Conversation conversation = new Conversation(events,
+				() -> Connection.open(this.url, headers, sslContext, this.connectTimeout, events), this.url, this.out,
+				this.err, this.replyTimeout, reconnectPolicy());
+		conversation.connect();
 		if (this.interactive) {
 			if (Terminal.isInteractive()) {
 				this.err.println("Connected to " + this.url + ". Type a message and press Enter; Ctrl-D to finish.");
@@ -199,6 +228,21 @@ final class ClientCommand implements Callable<Integer> {
 	private static boolean isLoopback(String host) {
 		return host.equalsIgnoreCase("localhost") || host.startsWith("127.") || host.equals("[::1]")
 				|| host.equals("::1");
+	}
+
+	private Reconnect reconnectPolicy() {
+		if (!this.reconnect) {
+			return Reconnect.NEVER;
+		}
+		if (this.reconnectAttempts < 1) {
+			throw new ParameterException(this.spec.commandLine(),
+					"--reconnect-attempts must be at least 1 (it was " + this.reconnectAttempts + ")");
+		}
+		if (this.reconnectMaxDelay.compareTo(this.reconnectDelay) < 0) {
+			throw new ParameterException(this.spec.commandLine(), "--reconnect-max-delay (" + this.reconnectMaxDelay
+					.toMillis() + " ms) is less than --reconnect-delay (" + this.reconnectDelay.toMillis() + " ms)");
+		}
+		return new Reconnect(this.reconnectAttempts, this.reconnectDelay, this.reconnectMaxDelay);
 	}
 
 	private WebSocketHttpHeaders handshakeHeaders() {

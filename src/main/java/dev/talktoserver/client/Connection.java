@@ -17,6 +17,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -34,7 +35,8 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 
 /**
  * One client connection made with Spring's {@link StandardWebSocketClient}. Everything the server
- * sends, and the end of the connection, is put on the conversation's event queue.
+ * sends, and the end of the connection, is put on the conversation's event queue, with this
+ * connection's number.
  */
 final class Connection {
 
@@ -48,9 +50,14 @@ final class Connection {
 	private static final Pattern REFUSED_STATUS = Pattern
 		.compile("HTTP response (?:from the server|code) \\[(\\d{3})\\]");
 
+	private static final AtomicInteger numbers = new AtomicInteger();
+
+	private final int number;
+
 	private final WebSocketSession session;
 
-	private Connection(WebSocketSession session) {
+	private Connection(int number, WebSocketSession session) {
+		this.number = number;
 		this.session = session;
 	}
 
@@ -63,10 +70,11 @@ final class Connection {
 		StandardWebSocketClient client = new StandardWebSocketClient();
 		client.setSslContext(sslContext);
 		client.setUserProperties(Map.of(TOMCAT_IO_TIMEOUT, String.valueOf(connectTimeout.toMillis())));
+		int number = numbers.incrementAndGet();
 		try {
-			WebSocketSession session = client.execute(new EventHandler(events), headers, url)
+			WebSocketSession session = client.execute(new EventHandler(number, events), headers, url)
 				.get(connectTimeout.toMillis() + 500, TimeUnit.MILLISECONDS);
-			return new Connection(session);
+			return new Connection(number, session);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -77,13 +85,19 @@ final class Connection {
 		}
 	}
 
+	/** Which connection of this run this is: events from the server carry it. */
+	int number() {
+		return this.number;
+	}
+
 	void send(String text) {
 		try {
 			this.session.sendMessage(new TextMessage(text));
 		}
-		catch (IOException ex) {
+		catch (IOException | IllegalStateException ex) {
+			// IllegalStateException: Tomcat's session is already closed.
 			throw new ClientFailure(ExitCode.CLOSED_BY_SERVER,
-					"could not send: the connection broke (" + ex.getMessage() + ")", ex);
+					"could not send: the connection broke (" + ex.getMessage() + ")", ex, true);
 		}
 	}
 
@@ -92,27 +106,34 @@ final class Connection {
 		try {
 			this.session.close(status);
 		}
-		catch (IOException ex) {
+		catch (IOException | IllegalStateException ex) {
 			// The connection is gone already: nothing is left to close.
 		}
 	}
 
-	/** Turns what the connect attempt threw into a line a person can act on. */
+	/**
+	 * Turns what the connect attempt threw into a line a person can act on, and says whether trying
+	 * again could help: a refused or timed-out connection, a 502, 503 or 504 (a server shutting down, at
+	 * its cap, or a proxy with no instance to hand over to) or a broken handshake can; an unknown host,
+	 * a TLS failure or any other refusal cannot.
+	 */
 	static ClientFailure connectFailure(URI url, Duration connectTimeout, Throwable failure, boolean tokenSent) {
 		String target = url.getHost() + ":" + port(url);
 		ClientFailure tls = tlsFailure(url, target, failure);
 		if (tls != null) {
 			return tls;
 		}
+		boolean brokenConnection = false;
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
 				return new ClientFailure(ExitCode.TIMED_OUT, "no WebSocket handshake with " + target + " within "
-						+ connectTimeout.toMillis() + " ms; check the address, or raise --connect-timeout", failure);
+						+ connectTimeout.toMillis() + " ms; check the address, or raise --connect-timeout", failure,
+						true);
 			}
 			if (cause instanceof ConnectException || cause instanceof NoRouteToHostException) {
 				return new ClientFailure(ExitCode.CANNOT_CONNECT, "cannot connect to " + target
 						+ ": connection refused; is the server running (./mvnw spring-boot:run) and is the port right?",
-						failure);
+						failure, true);
 			}
 			if (cause instanceof UnknownHostException || cause instanceof UnresolvedAddressException) {
 				return new ClientFailure(ExitCode.CANNOT_CONNECT,
@@ -123,8 +144,10 @@ final class Connection {
 			if (status != null && status.find()) {
 				return handshakeRefused(url, Integer.parseInt(status.group(1)), failure, tokenSent);
 			}
+			brokenConnection |= cause instanceof IOException;
 		}
-		return new ClientFailure(ExitCode.FAILED, "could not connect to " + url + ": " + failure, failure);
+		return new ClientFailure(ExitCode.FAILED, "could not connect to " + url + ": " + failure, failure,
+				brokenConnection);
 	}
 
 	/**
@@ -177,14 +200,16 @@ final class Connection {
 			case 403 -> "the server does not accept this origin; drop --origin or use one it allows";
 			case 401 -> tokenSent ? "the server did not accept the token; check --token or TALK_TOKEN"
 					: "the server wants a token: pass --token TOKEN or set TALK_TOKEN";
-			case 503 -> "the server is busy or shutting down; try again shortly";
+			case 503 -> "the server is busy or shutting down; try again shortly, or use --reconnect";
+			case 502, 504 -> "the proxy in front has no server to hand over to; check that the servers are up";
 			// A TLS port answers 400 to plain HTTP.
 			case 400 -> "the server did not accept the handshake request"
 					+ ("ws".equalsIgnoreCase(url.getScheme()) ? "; if it serves TLS, use a wss:// URL" : "");
 			default -> "check the URL and the server's log";
 		};
 		return new ClientFailure(ExitCode.HANDSHAKE_REFUSED,
-				"the server refused the WebSocket handshake with HTTP " + status + ": " + hint, failure);
+				"the server refused the WebSocket handshake with HTTP " + status + ": " + hint, failure,
+				status == 502 || status == 503 || status == 504);
 	}
 
 	private static int port(URI url) {
@@ -197,30 +222,34 @@ final class Connection {
 	/** Puts what arrives on the queue; the conversation decides what it means. */
 	private static final class EventHandler extends AbstractWebSocketHandler {
 
+		private final int connection;
+
 		private final BlockingQueue<Event> events;
 
-		EventHandler(BlockingQueue<Event> events) {
+		EventHandler(int connection, BlockingQueue<Event> events) {
+			this.connection = connection;
 			this.events = events;
 		}
 
 		@Override
 		protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-			this.events.add(new Event.Received(message.getPayload()));
+			this.events.add(new Event.Received(this.connection, message.getPayload()));
 		}
 
 		@Override
 		protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
-			this.events.add(new Event.Received("(binary message, " + message.getPayloadLength() + " bytes)"));
+			this.events.add(new Event.Received(this.connection,
+					"(binary message, " + message.getPayloadLength() + " bytes)"));
 		}
 
 		@Override
 		public void handleTransportError(WebSocketSession session, Throwable exception) {
-			this.events.add(new Event.TransportFailed(exception));
+			this.events.add(new Event.TransportFailed(this.connection, exception));
 		}
 
 		@Override
 		public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
-			this.events.add(new Event.Closed(status));
+			this.events.add(new Event.Closed(this.connection, status));
 		}
 
 	}

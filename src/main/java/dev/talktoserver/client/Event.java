@@ -4,17 +4,26 @@ import org.springframework.web.socket.CloseStatus;
 
 /**
  * What the conversation waits for: something from the server, or a line from standard input. Both
- * arrive on other threads and are handled one at a time on the main thread, in order.
+ * arrive on other threads and are handled one at a time on the main thread, in order. What comes from
+ * the server carries the number of the connection it came on: after a reconnect, what the old
+ * connection still says is late news.
  */
 sealed interface Event {
 
-	record Received(String text) implements Event {
+	/** Something a connection said, or how it ended. */
+	sealed interface FromServer extends Event {
+
+		int connection();
+
 	}
 
-	record Closed(CloseStatus status) implements Event {
+	record Received(int connection, String text) implements FromServer {
 	}
 
-	record TransportFailed(Throwable error) implements Event {
+	record Closed(int connection, CloseStatus status) implements FromServer {
+	}
+
+	record TransportFailed(int connection, Throwable error) implements FromServer {
 	}
 
 	record Line(String text) implements Event {

@@ -6,6 +6,7 @@ import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -78,6 +79,18 @@ public final class JdkTestClient implements WebSocket.Listener {
 	/** The HTTP status a refused handshake got, or fails when the handshake succeeds. */
 	public static int refusedStatus(int port, String path, String origin) throws InterruptedException {
 		return refusedStatus(http, URI.create("ws://127.0.0.1:" + port + path), withOrigin(origin));
+	}
+
+	/** Connects with {@code headers} on the handshake (not those the JDK sets itself, such as Host). */
+	public static CompletableFuture<JdkTestClient> connectWithHeaders(int port, String path,
+			Map<String, String> headers) {
+		return connectAsync(http, URI.create("ws://127.0.0.1:" + port + path), (builder) -> headers.forEach(builder::header));
+	}
+
+	/** Like {@link #refusedStatus(int, String, String)}, with {@code headers} on the handshake. */
+	public static int refusedStatusWithHeaders(int port, String path, Map<String, String> headers)
+			throws InterruptedException {
+		return refusedStatus(http, URI.create("ws://127.0.0.1:" + port + path), (builder) -> headers.forEach(builder::header));
 	}
 
 	public static int refusedStatus(HttpClient client, URI uri, Consumer<WebSocket.Builder> handshake)

@@ -9,42 +9,116 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A one-connection WebSocket server written by hand, for the cases a well-behaved server never
- * produces: it completes the handshake, waits for the client's first frame, then either stays silent
- * or closes with a given code.
+ * A WebSocket server written by hand, for the cases a well-behaved server never produces. It serves one
+ * connection per {@link Script}, in order, each on a thread of its own: refuses the handshake with an
+ * HTTP status, or completes it and answers a number of text messages with {@code Hello from server!},
+ * then, at the next message, stays silent, closes with a given code, or drops the TCP connection
+ * without a close frame. Once the scripts are used up it stops listening, so that a further connection
+ * is refused. It remembers every text message it received, in order.
  */
 public final class ScriptedWebSocketServer implements AutoCloseable {
 
+	public static final String REPLY = "Hello from server!";
+
 	private final ServerSocket serverSocket;
+
+	private final List<Script> scripts;
+
+	private final List<String> received = new CopyOnWriteArrayList<>();
 
 	private final Thread thread;
 
-	private ScriptedWebSocketServer(Integer closeCode, String closeReason) throws IOException {
-		this.serverSocket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-		this.thread = new Thread(() -> serveOne(closeCode, closeReason), "scripted-websocket-server");
+	/** What happens to one connection. */
+	public record Script(int refuseWith, int replies, Ending ending, int closeCode, String closeReason) {
+
+		/** The handshake is answered with this HTTP status instead of 101. */
+		public static Script refuse(int status) {
+			return new Script(status, 0, Ending.SILENCE, 0, null);
+		}
+
+		/** Every message gets its reply, for as long as the client stays. */
+		public static Script answerAll() {
+			return new Script(0, Integer.MAX_VALUE, Ending.SILENCE, 0, null);
+		}
+
+		/** The first {@code replies} messages get their reply; the next one gets what follows. */
+		public static Script answer(int replies) {
+			return new Script(0, replies, Ending.SILENCE, 0, null);
+		}
+
+		public Script thenClose(int code, String reason) {
+			return new Script(0, this.replies, Ending.CLOSE, code, reason);
+		}
+
+		public Script thenDrop() {
+			return new Script(0, this.replies, Ending.DROP, 0, null);
+		}
+
+	}
+
+	private enum Ending {
+
+		SILENCE, CLOSE, DROP
+
+	}
+
+	private ScriptedWebSocketServer(List<Script> scripts) throws IOException {
+		this.serverSocket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+		this.scripts = List.copyOf(scripts);
+		this.thread = new Thread(this::acceptAll, "scripted-websocket-server");
 		this.thread.setDaemon(true);
 		this.thread.start();
 	}
 
+	/** A server that plays {@code scripts}, one connection each, in order. */
+	public static ScriptedWebSocketServer playing(Script... scripts) throws IOException {
+		return new ScriptedWebSocketServer(List.of(scripts));
+	}
+
 	/** A server that accepts the handshake and the first message, and never answers. */
 	public static ScriptedWebSocketServer silent() throws IOException {
-		return new ScriptedWebSocketServer(null, null);
+		return playing(Script.answer(0));
 	}
 
 	/** A server that answers the first message with a close frame. */
 	public static ScriptedWebSocketServer closingWith(int code, String reason) throws IOException {
-		return new ScriptedWebSocketServer(code, reason);
+		return playing(Script.answer(0).thenClose(code, reason));
 	}
 
 	public int port() {
 		return this.serverSocket.getLocalPort();
 	}
 
-	private void serveOne(Integer closeCode, String closeReason) {
-		try (Socket socket = this.serverSocket.accept()) {
+	public String url() {
+		return "ws://127.0.0.1:" + port() + "/talk-to-server";
+	}
+
+	/** Every text message received, on every connection, in order. */
+	public List<String> received() {
+		return List.copyOf(this.received);
+	}
+
+	private void acceptAll() {
+		try (this.serverSocket) {
+			for (Script script : this.scripts) {
+				Socket socket = this.serverSocket.accept();
+				Thread connection = new Thread(() -> serve(socket, script), "scripted-websocket-connection");
+				connection.setDaemon(true);
+				connection.start();
+			}
+		}
+		catch (IOException ex) {
+			// The test closed the server.
+		}
+	}
+
+	private void serve(Socket socket, Script script) {
+		try (socket) {
 			InputStream in = socket.getInputStream();
 			OutputStream out = socket.getOutputStream();
 			String key = null;
@@ -53,43 +127,93 @@ public final class ScriptedWebSocketServer implements AutoCloseable {
 					key = line.substring(line.indexOf(':') + 1).trim();
 				}
 			}
+			if (script.refuseWith() != 0) {
+				out.write(("HTTP/1.1 " + script.refuseWith() + " Refused\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
+						+ "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+				out.flush();
+				return;
+			}
 			out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
 					+ "Sec-WebSocket-Accept: " + RawWebSocket.acceptFor(key) + "\r\n\r\n")
 				.getBytes(StandardCharsets.US_ASCII));
 			out.flush();
-			skipFrame(new DataInputStream(in));
-			if (closeCode != null) {
-				byte[] reason = closeReason.getBytes(StandardCharsets.UTF_8);
-				ByteArrayOutputStream frame = new ByteArrayOutputStream();
-				frame.write(0x88);
-				frame.write(2 + reason.length);
-				frame.write(closeCode >>> 8);
-				frame.write(closeCode);
-				frame.write(reason);
-				out.write(frame.toByteArray());
-				out.flush();
+			DataInputStream frames = new DataInputStream(in);
+			int answered = 0;
+			for (Frame frame = Frame.read(frames); frame.opcode() != 0x8; frame = Frame.read(frames)) {
+				if (frame.opcode() != 0x1) {
+					continue;
+				}
+				this.received.add(frame.text());
+				if (answered < script.replies()) {
+					answered++;
+					out.write(textFrame(REPLY));
+					out.flush();
+				}
+				else if (script.ending() == Ending.CLOSE) {
+					out.write(closeFrame(script.closeCode(), script.closeReason()));
+					out.flush();
+				}
+				else if (script.ending() == Ending.DROP) {
+					socket.setSoLinger(true, 0);
+					return;
+				}
 			}
-			// Hold the connection until the client goes away or the test closes the server.
-			while (in.read() != -1) {
-				// discard
-			}
+			// The client's close frame, or the answer to ours: the server closes the TCP connection.
 		}
 		catch (IOException ex) {
 			// The test is over, or the client went away: either way nothing is left to do.
 		}
 	}
 
-	private static void skipFrame(DataInputStream in) throws IOException {
-		in.readUnsignedByte();
-		int second = in.readUnsignedByte();
-		long length = second & 0x7F;
-		if (length == 126) {
-			length = in.readUnsignedShort();
+	private record Frame(int opcode, byte[] payload) {
+
+		String text() {
+			return new String(this.payload, StandardCharsets.UTF_8);
 		}
-		else if (length == 127) {
-			length = in.readLong();
+
+		/** One frame from the client (masked, as clients' frames are). */
+		static Frame read(DataInputStream in) throws IOException {
+			int first = in.readUnsignedByte();
+			int second = in.readUnsignedByte();
+			long length = second & 0x7F;
+			if (length == 126) {
+				length = in.readUnsignedShort();
+			}
+			else if (length == 127) {
+				length = in.readLong();
+			}
+			byte[] mask = new byte[4];
+			if ((second & 0x80) != 0) {
+				in.readFully(mask);
+			}
+			byte[] payload = new byte[(int) length];
+			in.readFully(payload);
+			for (int i = 0; i < payload.length; i++) {
+				payload[i] ^= mask[i % 4];
+			}
+			return new Frame(first & 0x0F, payload);
 		}
-		in.skipNBytes(length + (((second & 0x80) != 0) ? 4 : 0));
+
+	}
+
+	private static byte[] textFrame(String text) {
+		byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+		ByteArrayOutputStream frame = new ByteArrayOutputStream();
+		frame.write(0x81);
+		frame.write(payload.length);
+		frame.writeBytes(payload);
+		return frame.toByteArray();
+	}
+
+	private static byte[] closeFrame(int code, String reason) {
+		byte[] payload = reason.getBytes(StandardCharsets.UTF_8);
+		ByteArrayOutputStream frame = new ByteArrayOutputStream();
+		frame.write(0x88);
+		frame.write(2 + payload.length);
+		frame.write(code >>> 8);
+		frame.write(code);
+		frame.writeBytes(payload);
+		return frame.toByteArray();
 	}
 
 	private static String readLine(InputStream in) throws IOException {
