@@ -10,15 +10,15 @@ import sys
 from collections import defaultdict
 
 runs = defaultdict(lambda: defaultdict(list))  # (peer, scenario) -> field -> values
-startup = []
+startup = {}  # how it was started -> median seconds to the first handshake
 if len(sys.argv) > 2:
     for line in open(sys.argv[2]):
-        m = re.match(r"median_first_handshake_s=([\d.]+)", line)
+        m = re.match(r"startup=(\S+) median_first_handshake_s=([\d.]+)", line)
         if m:
-            startup.append(float(m.group(1)))
+            startup[m.group(1)] = float(m.group(2))
 for line in open(sys.argv[1]):
     fields = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
-    m = re.match(r"(jar|gorilla|node-ws)-(\w+?)(?:-r\d+|-smoke)$", fields.get("label", ""))
+    m = re.match(r"(jar|jetty|gorilla|node-ws)-(\w+?)(?:-r\d+|-smoke)$", fields.get("label", ""))
     if not m:
         continue
     for key, value in fields.items():
@@ -44,7 +44,7 @@ def ratio(peer, scenario, field, invert=False):
     return f"{(base / mine if invert else mine / base):.2f}x"
 
 
-peers = [p for p in ("jar", "gorilla", "node-ws") if any(k[0] == p for k in runs)]
+peers = [p for p in ("jar", "jetty", "gorilla", "node-ws") if any(k[0] == p for k in runs)]
 rows = [
     ("round trips/s, 100 connections (logging on)", "rtt100", "rt_per_s", 0, False),
     ("server CPU µs per round trip, 100 connections", "rtt100", "server_cpu_us_per_rt", 1, False),
@@ -54,12 +54,22 @@ rows = [
     ("server KB per idle connection", "conns19k", "server_kb_per_conn", 1, False),
     ("others' CPU cores during rtt100 (noise; want ~0)", "rtt100", "others_cpu_cores", 2, False),
 ]
-print("| measure | " + " | ".join(peers) + " | jar / gorilla |")
-print("|---" * (len(peers) + 2) + "|")
+ratios = [p for p in ("jar", "jetty") if p in peers]
+print("| measure | " + " | ".join(peers) + " | " + " | ".join(f"{p} / gorilla" for p in ratios) + " |")
+print("|---" * (len(peers) + len(ratios) + 1) + "|")
 for title, scenario, field, digits, _ in rows:
     cells = [fmt(median(p, scenario, field), digits) for p in peers]
-    print(f"| {title} | " + " | ".join(cells) + f" | {ratio('jar', scenario, field)} |")
-if startup:
-    cells = [fmt(statistics.median(startup), 2) if p == "jar" else "" for p in peers]
-    print("| start to first handshake, s (JVM) | " + " | ".join(cells) + " | |")
+    cells += [ratio(p, scenario, field) for p in ratios]
+    print(f"| {title} | " + " | ".join(cells) + " |")
+STARTS = {
+    "java-jar": "`java -jar` (Java 17)",
+    "cds": "extracted, CDS archive (Java 17)",
+    "aot-cache": "extracted, AOT cache (Java 25)",
+    "cds+spring-aot": "extracted, CDS archive, Spring AOT (Java 17)",
+    "aot-cache+spring-aot": "extracted, AOT cache, Spring AOT (Java 25)",
+    "container": "container image (podman run, Java 25)",
+}
+for label, seconds in startup.items():
+    cells = [fmt(seconds, 2) if p == "jar" else "" for p in peers] + [""] * len(ratios)
+    print(f"| start to first handshake, s: {STARTS.get(label, label)} | " + " | ".join(cells) + " |")
 print()

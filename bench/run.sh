@@ -3,12 +3,18 @@
 # and the peers in ../shared/bench (the blog's Go server, gin + gorilla/websocket, and Node's ws), in
 # one run, with a Markdown table of the results and their ratios against gorilla.
 #
-#   bench/run.sh [--smoke] [--no-build] [PEER...]      PEER: jar gorilla node-ws (default: all three)
+#   bench/run.sh [--smoke] [--no-build] [--image TAG] [PEER...]
 #
+#   PEER        jar gorilla node-ws (the default: all three), jetty (the jar built with -Pjetty: the
+#               same service on Jetty instead of Tomcat)
 #   --smoke     a few seconds of each scenario against the jar alone: proves the script works (CI)
-#   --no-build  use target/talk-to-server.jar as it is
+#   --no-build  use the jars in target/ as they are
+#   --image TAG also time the start of that container image to its first handshake (podman)
+# Start-up is timed for `java -jar`, and for the jar extracted with a CDS archive (Java 17) and with an
+# AOT cache (Java 25, when JAVA25 names one), each with and without Spring AOT (-Pspring-aot).
 # Environment: REPEAT (default 2), WAIT_IDLE (seconds to wait for an idle machine before each run,
-#   default 60), JAVA_OPTS (for the jar), RUNS (output folder, default /tmp/talk-bench-DATE).
+#   default 60), JAVA_OPTS (for the jar), RUNS (output folder, default /tmp/talk-bench-DATE),
+#   JAVA25 (default /usr/lib/jvm/temurin-25-jdk-amd64/bin/java).
 # Output: one summary line per run in $RUNS/summary.txt, start-up times in $RUNS/startup.txt, and the
 # tables in $RUNS/results.md.
 # Everything runs on 127.0.0.1, bounded in time; every server started is stopped by its PID.
@@ -17,15 +23,18 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=$root/../shared/bench
 smoke=0
 build=1
+image=
 peers=()
-for arg in "$@"; do
-	case $arg in
+while (($#)); do
+	case $1 in
 	--smoke) smoke=1 ;;
 	--no-build) build=0 ;;
+	--image) image=${2:?--image needs a tag}; shift ;;
 	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	jar | gorilla | node-ws) peers+=("$arg") ;;
-	*) echo "bench: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
+	jar | gorilla | node-ws | jetty) peers+=("$1") ;;
+	*) echo "bench: unknown argument '$1' (try --help)" >&2; exit 2 ;;
 	esac
+	shift
 done
 ((${#peers[@]})) || peers=(jar gorilla node-ws)
 ((smoke)) && peers=(jar)
@@ -34,13 +43,30 @@ done
 export RUNS=${RUNS:-/tmp/talk-bench-$(date +%Y%m%d-%H%M%S)}
 export BIN=${BIN:-/tmp/wsbench-bin}
 mkdir -p "$RUNS"
-touch "$RUNS/startup.txt"
+touch "$RUNS/startup.txt" "$RUNS/summary.txt"
 jar=$root/target/talk-to-server.jar
+jetty_jar=$root/target/talk-to-server-jetty.jar
+aot_jar=$root/target/talk-to-server-aot.jar
+java25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 log() { echo "bench: $*" >&2; }
 
 if ((build)); then
+	# Variants first, each from a clean tree, and the shipped jar last, so that target/ ends as usual.
+	if [[ " ${peers[*]} " == *" jetty "* ]]; then
+		log "building the jar on Jetty"
+		(cd "$root" && ./mvnw -B -q clean package -DskipTests -Pjetty)
+		mv "$jetty_jar" "$RUNS/"
+	fi
+	if ((!smoke)); then
+		log "building the jar with Spring AOT"
+		(cd "$root" && ./mvnw -B -q clean package -DskipTests -Pspring-aot)
+		mv "$jar" "$RUNS/talk-to-server-aot.jar"
+	fi
 	log "building the jar"
-	(cd "$root" && ./mvnw -B -q package -DskipTests)
+	(cd "$root" && ./mvnw -B -q clean package -DskipTests)
+	for variant in "$RUNS/talk-to-server-jetty.jar" "$RUNS/talk-to-server-aot.jar"; do
+		[[ -f $variant ]] && mv "$variant" "$root/target/"
+	done
 fi
 [[ -x $BIN/wsload ]] || "$shared/wsload/build.sh" "$BIN" >&2
 for peer in "${peers[@]}"; do
@@ -56,23 +82,53 @@ run() {
 	shift 2
 	local spec=("$peer")
 	[[ $peer == jar ]] && spec=(jar "$jar")
+	[[ $peer == jetty ]] && spec=(jar "$jetty_jar")
 	log "$label"
 	LABEL=$label "$shared/run-peers.sh" "${spec[@]}" "$@" >/dev/null || log "$label: wsload exited $?"
+}
+
+# startup LABEL RUNS COMMAND...: time from COMMAND to the first handshake on $port, RUNS times; the
+# median goes to startup.txt as "startup=LABEL median_first_handshake_s=S".
+port=${PORT:-18097}
+startup() {
+	local label=$1 runs=$2
+	shift 2
+	local args=(--server.port="$port" --server.address=127.0.0.1)
+	[[ $1 == podman ]] && args=()
+	log "start-up: $label"
+	python3 "$root/bench/first-handshake.py" --runs "$runs" "$port" -- "$@" "${args[@]}" |
+		sed -n "s/^median_first_handshake_s=/startup=$label &/p" >>"$RUNS/startup.txt"
+}
+
+# startup_extracted JAR cds|aot-cache [spring-aot]: the jar extracted as Spring Boot recommends for
+# production JVMs, a training run that writes the JVM's archive (Java 17's CDS, or Java 25's AOT cache)
+# and exits once the context is up, then the timed starts with that archive.
+startup_extracted() {
+	local source=$1 kind=$2 aot=${3:-}
+	local dir=$RUNS/extracted-$kind${aot:+-$aot} java=java archive=(-XX:SharedArchiveFile=app.jsa)
+	local train=(-XX:ArchiveClassesAtExit=app.jsa)
+	[[ $kind == aot-cache ]] && { java=$java25; archive=(-XX:AOTCache=app.aot); train=(-XX:AOTCacheOutput=app.aot); }
+	local mode=(-Dspring.aot.enabled="${aot:+true}")
+	[[ -z $aot ]] && mode=()
+	rm -rf "$dir"
+	java -Djarmode=tools -jar "$source" extract --destination "$dir" >/dev/null
+	(cd "$dir" && "$java" "${train[@]}" "${mode[@]}" -Dspring.context.exit=onRefresh \
+		-jar "$(basename "$source")" --server.port=0 --logging.level.root=warn >/dev/null 2>&1)
+	(cd "$dir" && startup "$kind${aot:++$aot}" 5 "$java" "${archive[@]}" "${mode[@]}" -jar "$(basename "$source")")
 }
 
 if ((smoke)); then
 	export WAIT_IDLE=0
 	run "jar-rtt100-smoke" jar rtt -c 10 -w 1s -d 2s -max-err 0
 	run "jar-conns-smoke" jar conns -c 200 -rate 1000 -hold 1s -max-err 0
-	python3 "$root/bench/first-handshake.py" --runs 1 "${PORT:-18097}" -- java ${JAVA_OPTS:-} -jar "$jar" \
-		--server.port="${PORT:-18097}" --server.address=127.0.0.1 >>"$RUNS/startup.txt"
+	startup java-jar 1 java ${JAVA_OPTS:-} -jar "$jar"
 else
 	export WAIT_IDLE=${WAIT_IDLE:-60}
 	for rep in $(seq 1 "${REPEAT:-2}"); do
 		for peer in "${peers[@]}"; do
 			# The JIT compiles the hot path during the first seconds: a longer warm-up for the JVM.
 			warm=5s
-			[[ $peer == jar ]] && warm=30s
+			[[ $peer == jar || $peer == jetty ]] && warm=30s
 			run "$peer-rtt100-r$rep" "$peer" rtt -c 100 -w "$warm" -d 20s
 			run "$peer-rtt1000-r$rep" "$peer" rtt -c 1000 -w "$warm" -d 20s
 			# 19,000 is above the shipped cap of 10,000 (talk.max-connections): raised for this run only.
@@ -81,8 +137,14 @@ else
 		done
 	done
 	if [[ " ${peers[*]} " == *" jar "* ]]; then
-		python3 "$root/bench/first-handshake.py" --runs 5 "${PORT:-18097}" -- java ${JAVA_OPTS:-} -jar "$jar" \
-			--server.port="${PORT:-18097}" --server.address=127.0.0.1 >>"$RUNS/startup.txt"
+		startup java-jar 5 java ${JAVA_OPTS:-} -jar "$jar"
+		startup_extracted "$jar" cds
+		[[ -x $java25 ]] && startup_extracted "$jar" aot-cache
+		if [[ -f $aot_jar ]]; then
+			startup_extracted "$aot_jar" cds spring-aot
+			[[ -x $java25 ]] && startup_extracted "$aot_jar" aot-cache spring-aot
+		fi
+		[[ -n $image ]] && startup container 5 podman run --rm --network host -e SERVER_PORT="$port" "$image"
 	fi
 fi
 
@@ -93,7 +155,7 @@ if ((smoke)); then
 	# The smoke run must have measured something, without a failed connection.
 	grep -q 'label=jar-rtt100-smoke .*wsload_exit=0 ' "$RUNS/summary.txt" &&
 		grep -q 'label=jar-conns-smoke .*wsload_exit=0 ' "$RUNS/summary.txt" &&
-		grep -q '^median_first_handshake_s=' "$RUNS/startup.txt" ||
+		grep -q '^startup=java-jar median_first_handshake_s=' "$RUNS/startup.txt" ||
 		{ log "smoke run failed: see $RUNS"; exit 1; }
 	log "smoke run OK"
 fi

@@ -31,9 +31,21 @@ public class TalkApplication {
 		}
 	}
 
+	/**
+	 * Spring reads {@code spring.aot.enabled} from system properties only, before any property source
+	 * exists; taken from the environment too, like every other setting, so that the image can switch it
+	 * (its {@code SPRING_AOT} build argument) and {@code docker run -e SPRING_AOT_ENABLED=false} can
+	 * switch it back.
+	 */
+	static final String AOT_ENABLED = "spring.aot.enabled";
+
 	public static void main(String[] args) {
 		if (args.length > 0 && args[0].equals("client")) {
 			System.exit(TalkClient.run(Arrays.copyOfRange(args, 1, args.length)));
+		}
+		String aotFromEnvironment = System.getenv("SPRING_AOT_ENABLED");
+		if (System.getProperty(AOT_ENABLED) == null && aotFromEnvironment != null) {
+			System.setProperty(AOT_ENABLED, aotFromEnvironment);
 		}
 		SpringApplication.run(TalkApplication.class, args);
 	}
