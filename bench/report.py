@@ -71,5 +71,6 @@ STARTS = {
 }
 for label, seconds in startup.items():
     cells = [fmt(seconds, 2) if p == "jar" else "" for p in peers] + [""] * len(ratios)
-    print(f"| start to first handshake, s: {STARTS.get(label, label)} | " + " | ".join(cells) + " |")
+    name = STARTS.get(label) or label.replace("container:", "container image ")
+    print(f"| start to first handshake, s: {name} | " + " | ".join(cells) + " |")
 print()

@@ -9,7 +9,7 @@
 #               same service on Jetty instead of Tomcat)
 #   --smoke     a few seconds of each scenario against the jar alone: proves the script works (CI)
 #   --no-build  use the jars in target/ as they are
-#   --image TAG also time the start of that container image to its first handshake (podman)
+#   --image TAG also time the start of that container image to its first handshake (podman); repeatable
 # Start-up is timed for `java -jar`, and for the jar extracted with a CDS archive (Java 17) and with an
 # AOT cache (Java 25, when JAVA25 names one), each with and without Spring AOT (-Pspring-aot).
 # Environment: REPEAT (default 2), WAIT_IDLE (seconds to wait for an idle machine before each run,
@@ -23,13 +23,13 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=$root/../shared/bench
 smoke=0
 build=1
-image=
+images=()
 peers=()
 while (($#)); do
 	case $1 in
 	--smoke) smoke=1 ;;
 	--no-build) build=0 ;;
-	--image) image=${2:?--image needs a tag}; shift ;;
+	--image) images+=("${2:?--image needs a tag}"); shift ;;
 	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	jar | gorilla | node-ws | jetty) peers+=("$1") ;;
 	*) echo "bench: unknown argument '$1' (try --help)" >&2; exit 2 ;;
@@ -144,7 +144,9 @@ else
 			startup_extracted "$aot_jar" cds spring-aot
 			[[ -x $java25 ]] && startup_extracted "$aot_jar" aot-cache spring-aot
 		fi
-		[[ -n $image ]] && startup container 5 podman run --rm --network host -e SERVER_PORT="$port" "$image"
+		for image in "${images[@]}"; do
+			startup "container:$image" 5 podman run --rm --network host -e SERVER_PORT="$port" "$image"
+		done
 	fi
 fi
 
