@@ -97,7 +97,7 @@ startup() {
 	[[ $1 == podman ]] && args=()
 	log "start-up: $label"
 	python3 "$root/bench/first-handshake.py" --runs "$runs" "$port" -- "$@" "${args[@]}" |
-		sed -n "s/^median_first_handshake_s=/startup=$label &/p" >>"$RUNS/startup.txt"
+		sed -n "s|^median_first_handshake_s=|startup=$label &|p" >>"$RUNS/startup.txt"
 }
 
 # startup_extracted JAR cds|aot-cache [spring-aot]: the jar extracted as Spring Boot recommends for
