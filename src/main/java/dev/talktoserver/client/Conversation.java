@@ -106,7 +106,9 @@ final class Conversation {
 				inputOpen = false;
 			}
 			else if (!handleFromServer((Event.FromServer) event)) {
-				return;
+				// The server closed normally while input was still open: the conversation ended before
+				// the user ended it, which is said, and which the exit status shows.
+				throw closedByServer(((Event.Closed) event).status());
 			}
 		}
 		close();
@@ -270,6 +272,7 @@ final class Conversation {
 		String waiting = this.awaitingReply.isEmpty() ? ""
 				: " before replying to " + this.awaitingReply.size() + " message(s)";
 		String hint = switch (status.getCode()) {
+			case 1000 -> "the server ended the conversation; connect again to go on";
 			case 1001 -> "the server is going away; connect again in a moment, or use --reconnect";
 			case 1003 -> "the server does not accept this kind of message";
 			case 1006 -> "the connection dropped without a close frame; check the server and the network";

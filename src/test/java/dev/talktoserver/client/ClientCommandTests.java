@@ -4,11 +4,14 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.SequenceInputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
 
 import dev.talktoserver.support.ScriptedWebSocketServer;
+import dev.talktoserver.support.ScriptedWebSocketServer.Script;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -101,6 +104,19 @@ class ClientCommandTests {
 	}
 
 	@Test
+	void normalCloseFromTheServerWhileInputIsOpenExits6AndSaysSo() throws Exception {
+		try (ScriptedWebSocketServer closing = ScriptedWebSocketServer
+			.playing(Script.answer(1).thenCloseAtOnce(1000, "that is all"))) {
+			Run run = Run.withInput(Run.openAfter("one\n"), closing.url(), "--interactive");
+			assertThat(run.exitCode).isEqualTo(6);
+			assertThat(run.out).isEqualTo("Received: Hello from server!\n");
+			assertThat(run.err)
+				.startsWith("error: the server closed the connection with 1000 (that is all): the server ended");
+			assertThat(run.err.lines()).hasSize(1);
+		}
+	}
+
+	@Test
 	void verboseAddsTheStackTrace() {
 		Run run = Run.of("ws://localhost:" + this.port + "/no-such-path", "--verbose");
 		assertThat(run.exitCode).isEqualTo(4);
@@ -135,12 +151,35 @@ class ClientCommandTests {
 		}
 
 		static Run withInput(String input, String... args) {
-			InputStream in = new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8));
+			return withInput(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), args);
+		}
+
+		static Run withInput(InputStream in, String... args) {
 			ByteArrayOutputStream out = new ByteArrayOutputStream();
 			ByteArrayOutputStream err = new ByteArrayOutputStream();
 			int exitCode = TalkClient.run(args, in, new PrintStream(out, true, StandardCharsets.UTF_8),
 					new PrintStream(err, true, StandardCharsets.UTF_8));
 			return new Run(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+		}
+
+		/**
+		 * Standard input that gives {@code text} and then stays open, like a person who has stopped typing
+		 * (the client's reader thread, a daemon, waits on it for good).
+		 */
+		static InputStream openAfter(String text) {
+			InputStream silence = new InputStream() {
+				@Override
+				public int read() {
+					try {
+						new CountDownLatch(1).await();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+					return -1;
+				}
+			};
+			return new SequenceInputStream(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), silence);
 		}
 
 	}

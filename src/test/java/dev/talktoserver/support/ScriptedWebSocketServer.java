@@ -55,6 +55,11 @@ public final class ScriptedWebSocketServer implements AutoCloseable {
 			return new Script(0, this.replies, Ending.CLOSE, code, reason);
 		}
 
+		/** After the last of its replies, closes at once, without waiting for another message. */
+		public Script thenCloseAtOnce(int code, String reason) {
+			return new Script(0, this.replies, Ending.CLOSE_AT_ONCE, code, reason);
+		}
+
 		public Script thenDrop() {
 			return new Script(0, this.replies, Ending.DROP, 0, null);
 		}
@@ -63,7 +68,7 @@ public final class ScriptedWebSocketServer implements AutoCloseable {
 
 	private enum Ending {
 
-		SILENCE, CLOSE, DROP
+		SILENCE, CLOSE, CLOSE_AT_ONCE, DROP
 
 	}
 
@@ -147,6 +152,9 @@ public final class ScriptedWebSocketServer implements AutoCloseable {
 				if (answered < script.replies()) {
 					answered++;
 					out.write(textFrame(REPLY));
+					if (answered == script.replies() && script.ending() == Ending.CLOSE_AT_ONCE) {
+						out.write(closeFrame(script.closeCode(), script.closeReason()));
+					}
 					out.flush();
 				}
 				else if (script.ending() == Ending.CLOSE) {
