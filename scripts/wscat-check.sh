@@ -3,7 +3,10 @@
 # no code with this project: starts target/talk-to-server.jar on a free port of 127.0.0.1, sends two
 # messages to /talk-to-server and expects "Hello from server!" for each, checks that /echo echoes and
 # that a handshake with another site's Origin is refused with 403, then stops the server (SIGTERM, by
-# its PID, whatever happened) and expects a graceful exit.
+# its PID, whatever happened) and expects a graceful exit. Then the same jar again with wss:// (a
+# certificate made with keytool for this run) and a token: wscat, trusting that certificate with --ca,
+# gets its replies with the token as a Bearer header and as the subprotocol pair (talk, bearer.TOKEN),
+# gets 401 without it, and the token appears nowhere in the server's log.
 #
 # Usage: scripts/wscat-check.sh      (after ./mvnw package or ./mvnw verify)
 # Environment (all optional):
@@ -78,28 +81,56 @@ if [ -z "${WSCAT:-}" ]; then
 fi
 step "using wscat $("$WSCAT" --version) ($WSCAT), node $(node --version)"
 
-# Port 0: the server takes a free port and says which in its log.
-step "starting $jar on 127.0.0.1"
-java -jar "$jar" --server.address=127.0.0.1 --server.port=0 >"$tmp/server.log" 2>&1 &
-pid=$!
-port=
-deadline=$((SECONDS + ready_timeout))
-until [ -n "$port" ] && curl -sf "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null; do
-  kill -0 "$pid" 2>/dev/null || fail "the server exited before it was ready"
-  [ "$SECONDS" -lt "$deadline" ] || fail "the server was not ready within ${ready_timeout}s"
-  sleep 0.2
-  port=$(sed -n 's/.*Tomcat started on port \([0-9][0-9]*\).*/\1/p' "$tmp/server.log" | head -n 1)
-done
-step "server ready on port $port (PID $pid)"
+# start_server SCHEME [ARGS...]: the jar on a free port of 127.0.0.1 (port 0: the server takes one and
+# says which in its log), until its readiness probe answers; sets pid and port.
+start_server() {
+  local scheme=$1
+  shift
+  step "starting $jar on 127.0.0.1 ($scheme)"
+  java -jar "$jar" --server.address=127.0.0.1 --server.port=0 "$@" >"$tmp/server.log" 2>&1 &
+  pid=$!
+  port=
+  local deadline=$((SECONDS + ready_timeout))
+  until [ -n "$port" ] && curl -sf --cacert "$tmp/talk.pem" "$scheme://localhost:$port/actuator/health/readiness" >/dev/null
+  do
+    kill -0 "$pid" 2>/dev/null || fail "the server exited before it was ready"
+    [ "$SECONDS" -lt "$deadline" ] || fail "the server was not ready within ${ready_timeout}s"
+    sleep 0.2
+    port=$(sed -n 's/.*Tomcat started on port \([0-9][0-9]*\).*/\1/p' "$tmp/server.log" | head -n 1)
+  done
+  step "server ready on port $port (PID $pid)"
+}
+
+# stop_server: SIGTERM, and a graceful exit (143) expected.
+stop_server() {
+  step "stopping the server (SIGTERM to PID $pid)"
+  kill -TERM "$pid"
+  local status=0
+  timeout "$stop_timeout" tail --pid="$pid" -f /dev/null || fail "the server did not stop within ${stop_timeout}s"
+  wait "$pid" || status=$?
+  pid=
+  [ "$status" = 143 ] || fail "the server exited with $status after SIGTERM, expected 143 (graceful shutdown)"
+}
+
+# A self-signed certificate for localhost, for the wss:// part (curl's --cacert needs a file before).
+keytool -genkeypair -alias talk -keyalg EC -groupname secp256r1 -validity 2 -dname CN=localhost \
+  -ext SAN=dns:localhost,ip:127.0.0.1 -keystore "$tmp/talk.p12" -storetype PKCS12 -storepass changeit \
+  >/dev/null 2>&1 || fail "keytool could not make a certificate"
+keytool -exportcert -rfc -alias talk -keystore "$tmp/talk.p12" -storepass changeit -file "$tmp/talk.pem" \
+  >/dev/null 2>&1 || fail "keytool could not export the certificate"
+
+start_server http
 
 mkfifo "$tmp/stdin"
 exec 3<>"$tmp/stdin"
 
-# Runs wscat against PATH with the given options; its output goes to $tmp/out and $tmp/err.
+# Runs wscat against PATH (on $scheme://localhost) with the given options; its output goes to $tmp/out
+# and $tmp/err.
+scheme=ws
 wscat_run() {
   local path=$1
   shift
-  timeout "$wscat_timeout" "$WSCAT" --connect "ws://127.0.0.1:$port$path" "$@" <&3 >"$tmp/out" 2>"$tmp/err"
+  timeout "$wscat_timeout" "$WSCAT" --connect "$scheme://localhost:$port$path" "$@" <&3 >"$tmp/out" 2>"$tmp/err"
 }
 
 step "/talk-to-server: two messages"
@@ -122,12 +153,35 @@ fi
 grep -F "Unexpected server response: 403" "$tmp/err" >/dev/null \
   || fail "expected wscat to report 403, got: $(cat "$tmp/err")"
 
-step "stopping the server (SIGTERM to PID $pid)"
-kill -TERM "$pid"
-status=0
-timeout "$stop_timeout" tail --pid="$pid" -f /dev/null || fail "the server did not stop within ${stop_timeout}s"
-wait "$pid" || status=$?
-pid=
-[ "$status" = 143 ] || fail "the server exited with $status after SIGTERM, expected 143 (graceful shutdown)"
+stop_server
+
+token=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+start_server https --server.ssl.bundle=talk --spring.ssl.bundle.jks.talk.keystore.location="file:$tmp/talk.p12" \
+  --spring.ssl.bundle.jks.talk.keystore.password=changeit --spring.ssl.bundle.jks.talk.keystore.type=PKCS12 \
+  --talk.auth.tokens="$token"
+scheme=wss
+
+step "wss:// with the token as a Bearer header"
+wscat_run /talk-to-server --ca "$tmp/talk.pem" -H "Authorization: Bearer $token" --execute "over TLS" --wait 2 \
+  || fail "wscat exited with $?: $(cat "$tmp/err")"
+[ "$(cat "$tmp/out")" = "$reply" ] || fail "expected '$reply' over wss://, got: '$(cat "$tmp/out")' $(cat "$tmp/err")"
+
+step "wss:// with the token as a subprotocol beside talk, as a browser sends it"
+wscat_run /talk-to-server --ca "$tmp/talk.pem" -s talk -s "bearer.$token" --execute "from a page" --wait 2 \
+  || fail "wscat exited with $?: $(cat "$tmp/err")"
+[ "$(cat "$tmp/out")" = "$reply" ] || fail "expected '$reply' with the subprotocol token, got: '$(cat "$tmp/out")' $(cat "$tmp/err")"
+
+step "wss:// without a token is refused with 401"
+if wscat_run /talk-to-server --ca "$tmp/talk.pem" --execute "let me in" --wait 2; then
+  fail "the handshake without a token was accepted"
+fi
+grep -F "Unexpected server response: 401" "$tmp/err" >/dev/null \
+  || fail "expected wscat to report 401, got: $(cat "$tmp/err")"
+
+step "the token is nowhere in the server's log"
+if grep -F "$token" "$tmp/server.log" >/dev/null; then
+  fail "the server's log shows the token"
+fi
+stop_server
 
 step "OK"
