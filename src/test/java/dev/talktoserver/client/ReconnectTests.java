@@ -54,7 +54,9 @@ class ReconnectTests {
 				Script.answerAll())) {
 			Run run = Run.withInput("a\nb\nc\n", with(FAST, server.url(), "--interactive"));
 			assertThat(run.exitCode).as("exit code; stderr: %s", run.err).isZero();
-			assertThat(run.out.lines()).hasSize(3);
+			// At least once: when sending c finds the connection broken before a's reply has been read, a
+			// is sent again too, and its first reply, arriving late, is printed as well.
+			assertThat(run.out.lines()).hasSizeBetween(3, 4).allMatch(("Received: " + ScriptedWebSocketServer.REPLY)::equals);
 			assertThat(run.err).contains("reconnecting (attempt 1 of 10", "reconnected to " + server.url());
 			assertThat(server.received()).startsWith("a", "b").endsWith("b", "c");
 		}
