@@ -4,11 +4,13 @@
 # wrong path (exit 4), the server logs the message, runs as a non-root user with java as PID 1, and
 # shuts down gracefully on SIGTERM.
 #
-# Usage: scripts/container-smoke.sh [--local-images] [--no-build]
+# Usage: scripts/container-smoke.sh [--local-images] [--no-build] [--spring-aot]
 #   --local-images  for machines that reach no container registry (like CI here): prepares podman with
 #                   ../shared/container/local-images.sh and builds on its stand-in base images.
 #                   The same as LOCAL_IMAGES=1.
 #   --no-build      test the image as it is; do not build it first.
+#   --spring-aot    the image built with --build-arg SPRING_AOT=true (Spring AOT; see the README's
+#                   Container image section), tagged :smoke-aot, and a check that it runs in AOT mode.
 # Environment (all optional):
 #   CONTAINER_ENGINE  docker or podman (default: podman if installed, else docker)
 #   IMAGE             tag to build and test (default: localhost/talk-to-server:smoke)
@@ -24,16 +26,18 @@ cd "$root"
 
 local_images=${LOCAL_IMAGES:-0}
 build=1
+spring_aot=0
 for arg in "$@"; do
   case $arg in
     --local-images) local_images=1 ;;
     --no-build) build=0 ;;
+    --spring-aot) spring_aot=1 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "container-smoke: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
 
-image=${IMAGE:-localhost/talk-to-server:smoke}
+image=${IMAGE:-localhost/talk-to-server:smoke$([ "$spring_aot" = 1 ] && echo -aot)}
 port=${PORT:-18080}
 build_timeout=${BUILD_TIMEOUT:-1200}
 ready_timeout=${READY_TIMEOUT:-60}
@@ -118,6 +122,7 @@ if [ "$build" = 1 ]; then
   build_args=()
   [ -z "${BUILD_IMAGE:-}" ] || build_args+=(--build-arg "BUILD_IMAGE=$BUILD_IMAGE")
   [ -z "${BASE_IMAGE:-}" ] || build_args+=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
+  [ "$spring_aot" = 0 ] || build_args+=(--build-arg SPRING_AOT=true)
   step "building $image with $engine ${build_args[*]}"
   build_started=$SECONDS
   timeout "$build_timeout" "$engine" build --network host "${build_args[@]}" -t "$image" . \
@@ -145,6 +150,10 @@ until curl -fs --max-time 2 -o /dev/null "$readiness"; do
   sleep 1
 done
 step "ready after $((SECONDS - run_started))s ($readiness)"
+if [ "$spring_aot" = 1 ]; then
+  logged 'TalkApplication' 'Starting AOT-processed' || fail "the image built with SPRING_AOT=true did not start in AOT mode"
+  step "the server runs from its build-time (Spring AOT) plan"
+fi
 liveness=$(curl -fs --max-time 5 "http://127.0.0.1:$port/actuator/health/liveness") || fail "liveness did not answer 200"
 [[ $liveness == *'"status":"UP"'* ]] || fail "liveness is not UP: $liveness"
 
