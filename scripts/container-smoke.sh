@@ -37,7 +37,9 @@ for arg in "$@"; do
   esac
 done
 
-image=${IMAGE:-localhost/talk-to-server:smoke$([ "$spring_aot" = 1 ] && echo -aot)}
+default_image=localhost/talk-to-server:smoke
+[ "$spring_aot" = 0 ] || default_image=localhost/talk-to-server:smoke-aot
+image=${IMAGE:-$default_image}
 port=${PORT:-18080}
 build_timeout=${BUILD_TIMEOUT:-1200}
 ready_timeout=${READY_TIMEOUT:-60}
