@@ -108,8 +108,8 @@ startup_extracted() {
 	local dir=$RUNS/extracted-$kind${aot:+-$aot} java=java archive=(-XX:SharedArchiveFile=app.jsa)
 	local train=(-XX:ArchiveClassesAtExit=app.jsa)
 	[[ $kind == aot-cache ]] && { java=$java25; archive=(-XX:AOTCache=app.aot); train=(-XX:AOTCacheOutput=app.aot); }
-	local mode=(-Dspring.aot.enabled="${aot:+true}")
-	[[ -z $aot ]] && mode=()
+	local mode=()
+	[[ -n $aot ]] && mode=(-Dspring.aot.enabled=true)
 	rm -rf "$dir"
 	java -Djarmode=tools -jar "$source" extract --destination "$dir" >/dev/null
 	(cd "$dir" && "$java" "${train[@]}" "${mode[@]}" -Dspring.context.exit=onRefresh \

@@ -4,9 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -19,7 +17,6 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
-import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -88,24 +85,6 @@ class SpringClientTalkTests {
 
 	private URI uri() {
 		return URI.create("ws://localhost:" + this.port + "/talk-to-server");
-	}
-
-	/** Collects the text replies on one connection. */
-	private static final class Replies extends TextWebSocketHandler {
-
-		private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-
-		@Override
-		protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-			this.texts.add(message.getPayload());
-		}
-
-		String next() throws InterruptedException {
-			String text = this.texts.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-			assertThat(text).as("a reply within %s", TIMEOUT).isNotNull();
-			return text;
-		}
-
 	}
 
 }

@@ -6,9 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLHandshakeException;
@@ -28,7 +26,6 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
-import org.springframework.web.socket.handler.TextWebSocketHandler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -100,24 +97,6 @@ class WssTests {
 
 	private URI uri(String host) {
 		return URI.create("wss://" + host + ":" + this.port + "/talk-to-server");
-	}
-
-	/** Collects the text replies on one connection. */
-	private static final class Replies extends TextWebSocketHandler {
-
-		private final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
-
-		@Override
-		protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-			this.texts.add(message.getPayload());
-		}
-
-		String next() throws InterruptedException {
-			String text = this.texts.poll(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-			assertThat(text).as("a reply within %s", TIMEOUT).isNotNull();
-			return text;
-		}
-
 	}
 
 }

@@ -1,12 +1,6 @@
 package dev.talktoserver.support;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,7 +60,7 @@ public final class NginxProcess implements AutoCloseable {
 	public static NginxProcess start(Path directory, int... upstreamPorts) throws Exception {
 		assumeInstalled();
 		Files.createDirectories(directory.resolve("logs"));
-		int port = freePort();
+		int port = LocalProcess.freePort();
 		String talkConf = Files.readString(TALK_CONF, StandardCharsets.UTF_8);
 		talkConf = replaceOnce(talkConf, "listen 80;", "listen 127.0.0.1:" + port + ";");
 		for (int i = 0; i < upstreamPorts.length; i++) {
@@ -135,32 +129,10 @@ public final class NginxProcess implements AutoCloseable {
 
 	/** Readiness through nginx answers 200 once nginx listens and reaches an instance. */
 	private void awaitReady() throws Exception {
-		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-		HttpRequest request = HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/health/readiness"))
-			.timeout(Duration.ofSeconds(2))
-			.build();
-		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-		while (System.nanoTime() < deadline) {
-			try {
-				if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// Not listening yet.
-			}
-			if (this.process.waitFor(100, TimeUnit.MILLISECONDS)) {
-				fail("nginx exited with %d; its log:%n%s%s", this.process.exitValue(), errorLog(),
-						Files.readString(this.directory.resolve("logs/stdout.log")));
-			}
-		}
-		fail("nginx did not answer readiness within %s; its log:%n%s", STARTUP_TIMEOUT, errorLog());
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
+		String problem = LocalProcess.awaitReadiness(this.process, this.port, STARTUP_TIMEOUT);
+		if (problem != null) {
+			fail("nginx %s; its log:%n%s%s", problem, errorLog(),
+					Files.readString(this.directory.resolve("logs/stdout.log")));
 		}
 	}
 

@@ -1,12 +1,6 @@
 package dev.talktoserver.support;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +21,6 @@ public final class ServerProcess implements AutoCloseable {
 
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
 
-	private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
-
 	private final Process process;
 
 	private final int port;
@@ -45,7 +37,7 @@ public final class ServerProcess implements AutoCloseable {
 	public static ServerProcess start(String name, String... args) throws Exception {
 		Path jar = Path.of(System.getProperty("talk.jar", "target/talk-to-server.jar")).toAbsolutePath();
 		assertThat(jar).as("the packaged jar (system property talk.jar)").isRegularFile();
-		int port = freePort();
+		int port = LocalProcess.freePort();
 		Path log = jar.resolveSibling(name + ".log");
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1"));
@@ -74,37 +66,10 @@ public final class ServerProcess implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Asks for readiness until it answers 200. Between attempts it waits on the process itself, so a
-	 * server that fails to start fails the test at once, with its log.
-	 */
 	private void awaitReady() throws Exception {
-		HttpClient http = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build();
-		HttpRequest request = HttpRequest
-			.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/health/readiness"))
-			.timeout(HTTP_TIMEOUT)
-			.build();
-		long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-		while (System.nanoTime() < deadline) {
-			try {
-				if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-					return;
-				}
-			}
-			catch (IOException ex) {
-				// Not listening yet.
-			}
-			if (this.process.waitFor(100, TimeUnit.MILLISECONDS)) {
-				fail("the server exited with %d before it was ready; log:%n%s", this.process.exitValue(), log());
-			}
-		}
-		fail("the server was not ready within %s; log:%n%s", STARTUP_TIMEOUT, log());
-	}
-
-	/** A port nothing listens on now; another process could take it before the server does, rarely. */
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
+		String problem = LocalProcess.awaitReadiness(this.process, this.port, STARTUP_TIMEOUT);
+		if (problem != null) {
+			fail("the server %s; log:%n%s", problem, log());
 		}
 	}
 
