@@ -2,19 +2,21 @@
 # Builds the container image from the Dockerfile and proves it works end to end: the server starts
 # and becomes ready, the client inside the same image gets its reply (exit 0) and is refused on a
 # wrong path (exit 4), the server logs the message, runs as a non-root user with java as PID 1, and
-# shuts down gracefully on SIGTERM.
+# shuts down gracefully on SIGTERM. The image runs from its Spring AOT plan, and a setting the plan was
+# not made with (a management port of its own) makes it start without the plan, and say so.
 #
-# Usage: scripts/container-smoke.sh [--local-images] [--no-build] [--spring-aot]
+# Usage: scripts/container-smoke.sh [--local-images] [--no-build] [--no-spring-aot]
 #   --local-images  for machines that reach no container registry (like CI here): prepares podman with
 #                   ../shared/container/local-images.sh and builds on its stand-in base images.
 #                   The same as LOCAL_IMAGES=1.
 #   --no-build      test the image as it is; do not build it first.
-#   --spring-aot    the image built with --build-arg SPRING_AOT=true (Spring AOT; see the README's
-#                   Container image section), tagged :smoke-aot, and a check that it runs in AOT mode.
+#   --no-spring-aot the image built with --build-arg SPRING_AOT=false (no Spring AOT; see the README's
+#                   Container image section), tagged :smoke-plain, and a check that it runs so.
 # Environment (all optional):
 #   CONTAINER_ENGINE  docker or podman (default: podman if installed, else docker)
 #   IMAGE             tag to build and test (default: localhost/talk-to-server:smoke)
-#   PORT              port the server listens on, with host networking (default: 18080)
+#   PORT              port the server listens on, with host networking (default: 18080); the check of
+#                     the plan's fallback also uses PORT+1 for the management port
 #   BUILD_IMAGE, BASE_IMAGE  passed to the build as --build-arg when set
 #   BUILD_TIMEOUT, READY_TIMEOUT  seconds (defaults: 1200, 60)
 # Host networking throughout, and only 127.0.0.1: the default bridge network uses a private address
@@ -26,19 +28,19 @@ cd "$root"
 
 local_images=${LOCAL_IMAGES:-0}
 build=1
-spring_aot=0
+spring_aot=1
 for arg in "$@"; do
   case $arg in
     --local-images) local_images=1 ;;
     --no-build) build=0 ;;
-    --spring-aot) spring_aot=1 ;;
+    --no-spring-aot) spring_aot=0 ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "container-smoke: unknown argument '$arg' (try --help)" >&2; exit 2 ;;
   esac
 done
 
 default_image=localhost/talk-to-server:smoke
-[ "$spring_aot" = 0 ] || default_image=localhost/talk-to-server:smoke-aot
+[ "$spring_aot" = 1 ] || default_image=localhost/talk-to-server:smoke-plain
 image=${IMAGE:-$default_image}
 port=${PORT:-18080}
 build_timeout=${BUILD_TIMEOUT:-1200}
@@ -47,20 +49,34 @@ client_timeout=60
 stop_grace=30
 name=talk-smoke-$$
 client_name=$name-client
+fallback_name=$name-fallback
 engine=
 
 step() { echo "container-smoke: $*"; }
 indent() { sed 's/^/  | /'; }
 
+# The log of container $1 (default: the server).
 server_logs() {
   [ -n "$engine" ] || return 0
-  "$engine" logs "$name" 2>&1 || true
+  "$engine" logs "${1:-$name}" 2>&1 || true
 }
 
-# Whether the server's log has a line matching $1 that contains $2. No grep -q in the pipe: quitting
-# early would break the pipe, and pipefail would count that as no match.
+# Whether the server's log (or container $3's) has a line matching $1 that contains $2. No grep -q in
+# the pipe: quitting early would break the pipe, and pipefail would count that as no match.
 logged() {
-  server_logs | grep -e "$1" | grep -F -e "$2" >/dev/null
+  server_logs "${3:-}" | grep -e "$1" | grep -F -e "$2" >/dev/null
+}
+
+# Waits until $1 answers 200, while container $2 runs.
+await_ready() {
+  local url=$1 container=$2 state since=$SECONDS
+  until curl -fs --max-time 2 -o /dev/null "$url"; do
+    state=$("$engine" container inspect --format '{{.State.Status}}' "$container" 2>/dev/null || echo missing)
+    [ "$state" = running ] || fail "the server container $container is $state before it became ready"
+    (( SECONDS - since < ready_timeout )) || fail "$url did not answer 200 within ${ready_timeout}s"
+    sleep 1
+  done
+  step "ready after $((SECONDS - since))s ($url)"
 }
 
 fail() {
@@ -78,7 +94,7 @@ cleanup() {
   trap - EXIT INT TERM
   [ -n "$engine" ] || exit "$rc"
   # Only the containers this run started, by name; images stay.
-  for c in "$client_name" "$name"; do
+  for c in "$client_name" "$fallback_name" "$name"; do
     if "$engine" container inspect "$c" >/dev/null 2>&1; then
       timeout 60 "$engine" stop -t 5 "$c" >/dev/null 2>&1 || true
       timeout 60 "$engine" rm -f "$c" >/dev/null 2>&1 || true
@@ -124,7 +140,7 @@ if [ "$build" = 1 ]; then
   build_args=()
   [ -z "${BUILD_IMAGE:-}" ] || build_args+=(--build-arg "BUILD_IMAGE=$BUILD_IMAGE")
   [ -z "${BASE_IMAGE:-}" ] || build_args+=(--build-arg "BASE_IMAGE=$BASE_IMAGE")
-  [ "$spring_aot" = 0 ] || build_args+=(--build-arg SPRING_AOT=true)
+  [ "$spring_aot" = 1 ] || build_args+=(--build-arg SPRING_AOT=false)
   step "building $image with $engine ${build_args[*]}"
   build_started=$SECONDS
   timeout "$build_timeout" "$engine" build --network host "${build_args[@]}" -t "$image" . \
@@ -143,18 +159,13 @@ step "starting the server container $name on 127.0.0.1:$port"
 "$engine" run -d --name "$name" --network host -e SERVER_PORT="$port" "$image" >/dev/null \
   || fail "could not start the server container"
 
-run_started=$SECONDS
-readiness=http://127.0.0.1:$port/actuator/health/readiness
-until curl -fs --max-time 2 -o /dev/null "$readiness"; do
-  state=$("$engine" container inspect --format '{{.State.Status}}' "$name" 2>/dev/null || echo missing)
-  [ "$state" = running ] || fail "the server container is $state before it became ready"
-  (( SECONDS - run_started < ready_timeout )) || fail "$readiness did not answer 200 within ${ready_timeout}s"
-  sleep 1
-done
-step "ready after $((SECONDS - run_started))s ($readiness)"
+await_ready "http://127.0.0.1:$port/actuator/health/readiness" "$name"
 if [ "$spring_aot" = 1 ]; then
-  logged 'TalkApplication' 'Starting AOT-processed' || fail "the image built with SPRING_AOT=true did not start in AOT mode"
+  logged 'TalkApplication' 'Starting AOT-processed' || fail "the image did not start from its Spring AOT plan"
   step "the server runs from its build-time (Spring AOT) plan"
+else
+  logged 'TalkApplication' 'Starting TalkApplication' || fail "the image built with SPRING_AOT=false started otherwise"
+  step "the server runs without a Spring AOT plan"
 fi
 liveness=$(curl -fs --max-time 5 "http://127.0.0.1:$port/actuator/health/liveness") || fail "liveness did not answer 200"
 [[ $liveness == *'"status":"UP"'* ]] || fail "liveness is not UP: $liveness"
@@ -205,6 +216,22 @@ case $exit_code in
 esac
 logged 'Graceful shutdown' 'complete' || fail "the log does not show a graceful shutdown"
 step "stopped gracefully in $((SECONDS - stop_started))s, exit code $exit_code"
+
+if [ "$spring_aot" = 1 ]; then
+  # A management port of its own decides which beans exist: a plan made without one cannot honour it.
+  management_port=$((port + 1))
+  step "starting $fallback_name with MANAGEMENT_SERVER_PORT=$management_port, which the plan was not made with"
+  "$engine" run -d --name "$fallback_name" --network host -e SERVER_PORT="$port" \
+    -e MANAGEMENT_SERVER_PORT="$management_port" "$image" >/dev/null || fail "could not start $fallback_name"
+  await_ready "http://127.0.0.1:$management_port/actuator/health/readiness" "$fallback_name"
+  logged 'PlanCheck' 'Starting without the Spring AOT plan' "$fallback_name" \
+    || fail "$fallback_name did not say that it starts without its Spring AOT plan"
+  logged 'PlanCheck' "management.server.port is '$management_port' here, unset when planned" "$fallback_name" \
+    || fail "$fallback_name did not name the setting that set its plan aside"
+  step "the actuator moved to port $management_port: the image started without its plan, and said why"
+  timeout $((stop_grace + 30)) "$engine" stop -t "$stop_grace" "$fallback_name" >/dev/null \
+    || fail "$engine stop $fallback_name failed"
+fi
 
 step "all checks passed in $((SECONDS - started))s"
 echo "container-smoke: OK"
