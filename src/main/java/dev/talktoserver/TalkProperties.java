@@ -47,8 +47,10 @@ public record TalkProperties(@DefaultValue("Hello from server!") String reply, @
 
 	/**
 	 * @param maxMessageChars how many characters of a message the log shows before it cuts the rest
+	 * @param consoleBatchInterval how long console lines are collected before they are written together,
+	 * in one write instead of one per line; 0 writes every line at once
 	 */
-	public record Log(@DefaultValue("200") int maxMessageChars) {
+	public record Log(@DefaultValue("200") int maxMessageChars, @DefaultValue("10ms") Duration consoleBatchInterval) {
 	}
 
 	/**

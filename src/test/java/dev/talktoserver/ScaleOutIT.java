@@ -31,6 +31,7 @@ import dev.talktoserver.support.ServerProcess;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two instances of the packaged jar behind Debian's nginx, configured by the repository's
@@ -82,7 +83,10 @@ class ScaleOutIT {
 					"--reconnect", "--reconnect-delay", "200ms")) {
 				client.send("probe");
 				assertThat(client.nextReply()).isEqualTo("Received: " + REPLY);
-				ServerProcess drained = first.log().contains("chars: \"probe\"") ? first : second;
+				// Each instance's log is in order: once the probe's line is there, the earlier clients' are too.
+				String probe = "chars: \"probe\"";
+				await().atMost(Duration.ofSeconds(5)).until(() -> first.log().contains(probe) || second.log().contains(probe));
+				ServerProcess drained = first.log().contains(probe) ? first : second;
 				ServerProcess remaining = (drained == first) ? second : first;
 				List<Boolean> onDrained = new ArrayList<>();
 				for (int i = 0; i < CLIENTS; i++) {
@@ -111,7 +115,8 @@ class ScaleOutIT {
 					.isGreaterThanOrEqualTo(sent);
 				assertThat(client.stderr()).contains("reconnecting (attempt 1 of 10 in ")
 					.contains("): server closed with 1001 server shutting down");
-				assertThat(remaining.log()).contains("chars: \"after-9\"");
+				assertThat(remaining.awaitLog("chars: \"after-9\"")).as("after-9 in the log of the remaining instance:%n%s",
+						remaining.log()).isTrue();
 				// For the record (target/failsafe-reports/...-output.txt): what the person running the client saw.
 				System.out.printf("client: %d messages, %d replies; stderr:%n%s%n", sent, client.replies(), client.stderr());
 

@@ -18,6 +18,7 @@ class StructuredLogIT {
 			JdkTestClient client = JdkTestClient.connect(server.port(), "/talk-to-server");
 			assertThat(client.roundTrip("structured\nmessage")).isEqualTo("Hello from server!");
 			client.close();
+			server.awaitLog("\"logger\":\"talk.messages\"");
 			String event = server.log().lines().filter((line) -> line.contains("\"logger\":\"talk.messages\""))
 				.findFirst().orElseThrow(() -> new AssertionError("no talk.messages event in:\n" + server.log()));
 			assertThat(event).startsWith("{")

@@ -9,8 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import org.awaitility.core.ConditionTimeoutException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The packaged jar (system property {@code talk.jar}, set by the build for integration tests) running in
@@ -20,6 +23,8 @@ import static org.assertj.core.api.Assertions.fail;
 public final class ServerProcess implements AutoCloseable {
 
 	private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Duration LOG_TIMEOUT = Duration.ofSeconds(5);
 
 	private final Process process;
 
@@ -63,6 +68,20 @@ public final class ServerProcess implements AutoCloseable {
 		}
 		catch (IOException ex) {
 			return "(log " + this.log + " unreadable: " + ex + ")";
+		}
+	}
+
+	/**
+	 * Waits until the server's log contains {@code text}, for up to {@link #LOG_TIMEOUT}, and says whether
+	 * it does. The server writes its console in batches (every 10 ms), so a line can trail the reply.
+	 */
+	public boolean awaitLog(String text) {
+		try {
+			await().atMost(LOG_TIMEOUT).until(() -> log().contains(text));
+			return true;
+		}
+		catch (ConditionTimeoutException ex) {
+			return false;
 		}
 	}
 
