@@ -10,9 +10,13 @@ ARG BASE_IMAGE=eclipse-temurin:25-jre
 # other beans (a management port of its own, other exposed endpoints, a profile) starts without the
 # plan and says so in a WARN line (dev.talktoserver.aot.PlanCheck). false: no plan, planned at every start.
 ARG SPRING_AOT=true
+# Settings to plan for, as JVM options, e.g. "-Dmanagement.server.port=8081" for an actuator on a port of
+# its own (the production checklist's advice): the plan, and the training run, are made with them.
+ARG SPRING_AOT_SETTINGS=
 
 FROM ${BUILD_IMAGE} AS build
 ARG SPRING_AOT
+ARG SPRING_AOT_SETTINGS
 WORKDIR /build
 # Build files first and sources last, so that a change to src/ invalidates only the layers from
 # `COPY src/` on.
@@ -25,10 +29,12 @@ COPY src/ src/
 # Tests run in CI with ./mvnw verify, not here.
 RUN --mount=type=cache,target=/root/.m2 \
     ./mvnw -B -q package -DskipTests $([ "$SPRING_AOT" = true ] && echo -Pspring-aot) \
+      ${SPRING_AOT_SETTINGS:+"-Dspring-boot.aot.jvmArguments=$SPRING_AOT_SETTINGS"} \
  && java -Djarmode=tools -jar target/talk-to-server.jar extract --layers --destination /extracted
 
 FROM ${BASE_IMAGE}
 ARG SPRING_AOT
+ARG SPRING_AOT_SETTINGS
 # Read by TalkApplication at start, by the training run below as by every later one.
 ENV SPRING_AOT_ENABLED=${SPRING_AOT}
 # A fixed numeric id, so that Kubernetes' runAsNonRoot can verify it; 10001 stays clear of the
@@ -50,7 +56,7 @@ COPY --from=build /extracted/application/ ./
 # that only started the context left them out: 0.1 s more to the first handshake), and the server starts
 # in about half the time. The port is the build's own, on loopback; the cache is written as root and
 # read by the unprivileged user at every start.
-RUN java -XX:AOTCacheOutput=talk-to-server.aot -jar talk-to-server.jar \
+RUN java -XX:AOTCacheOutput=talk-to-server.aot $SPRING_AOT_SETTINGS -jar talk-to-server.jar \
       --server.address=127.0.0.1 --server.port=47080 --logging.level.root=warn & \
     server=$!; \
     for attempt in $(seq 1 100); do \

@@ -226,7 +226,7 @@ if [ "$spring_aot" = 1 ]; then
   await_ready "http://127.0.0.1:$management_port/actuator/health/readiness" "$fallback_name"
   logged 'PlanCheck' 'Starting without the Spring AOT plan' "$fallback_name" \
     || fail "$fallback_name did not say that it starts without its Spring AOT plan"
-  logged 'PlanCheck' "management.server.port is '$management_port' here, unset when planned" "$fallback_name" \
+  logged 'PlanCheck' "(management.server.port '$management_port')" "$fallback_name" \
     || fail "$fallback_name did not name the setting that set its plan aside"
   step "the actuator moved to port $management_port: the image started without its plan, and said why"
   timeout $((stop_grace + 30)) "$engine" stop -t "$stop_grace" "$fallback_name" >/dev/null \

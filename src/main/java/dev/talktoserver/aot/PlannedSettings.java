@@ -13,14 +13,16 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.core.env.Environment;
 
 /**
  * The settings a Spring AOT plan was made with: each setting read while the plan decided which beans
- * exist (conditions on properties, endpoint exposure, the management port), with the value it had
- * then, or none, and the active profiles. Kept in the jar beside the plan as a properties file.
+ * exist (conditions on properties, endpoint exposure), with the value it had then, or none; the active
+ * profiles; and whether the actuator had a port of its own (the ports' values do not matter to the plan,
+ * only that). Kept in the jar beside the plan as a properties file.
  */
-record PlannedSettings(Map<String, String> values, List<String> profiles) {
+record PlannedSettings(Map<String, String> values, List<String> profiles, ManagementPortType managementPort) {
 
 	/** Where the build puts the file, and where the start looks for it. */
 	static final String RESOURCE = "META-INF/talk-to-server/aot-planned-settings.properties";
@@ -31,13 +33,16 @@ record PlannedSettings(Map<String, String> values, List<String> profiles) {
 
 	private static final String PROFILES = "profiles";
 
+	private static final String MANAGEMENT_PORT = "management-port";
+
 	/** The given settings with the values {@code environment} has for them now. */
 	static PlannedSettings of(Collection<String> names, Environment environment) {
 		Map<String, String> values = new TreeMap<>();
 		for (String name : names) {
 			values.put(name, environment.getProperty(name));
 		}
-		return new PlannedSettings(values, List.of(environment.getActiveProfiles()));
+		return new PlannedSettings(values, List.of(environment.getActiveProfiles()),
+				ManagementPortType.get(environment));
 	}
 
 	/**
@@ -50,6 +55,12 @@ record PlannedSettings(Map<String, String> values, List<String> profiles) {
 		if (!activeProfiles.equals(this.profiles)) {
 			differences.add("active profiles are " + activeProfiles + " here, " + this.profiles + " when planned");
 		}
+		ManagementPortType managementPort = ManagementPortType.get(environment);
+		if (managementPort != this.managementPort) {
+			differences.add("the actuator's port is " + describe(managementPort) + " here (management.server.port "
+					+ describe(environment.getProperty("management.server.port")) + "), "
+					+ describe(this.managementPort) + " when planned");
+		}
 		this.values.forEach((name, planned) -> {
 			String actual = environment.getProperty(name);
 			if (!Objects.equals(actual, planned)) {
@@ -61,6 +72,14 @@ record PlannedSettings(Map<String, String> values, List<String> profiles) {
 
 	private static String describe(String value) {
 		return (value != null) ? "'" + value + "'" : "unset";
+	}
+
+	private static String describe(ManagementPortType type) {
+		return switch (type) {
+			case SAME -> "the server's";
+			case DIFFERENT -> "a port of its own";
+			case DISABLED -> "none";
+		};
 	}
 
 	byte[] toBytes() {
@@ -76,6 +95,7 @@ record PlannedSettings(Map<String, String> values, List<String> profiles) {
 		});
 		properties.setProperty(UNSET, String.join(",", unset));
 		properties.setProperty(PROFILES, String.join(",", this.profiles));
+		properties.setProperty(MANAGEMENT_PORT, this.managementPort.name());
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		try {
 			properties.store(bytes, "Settings read while Spring AOT planned this application's beans, with their values then."
@@ -96,7 +116,8 @@ record PlannedSettings(Map<String, String> values, List<String> profiles) {
 			.filter((key) -> key.startsWith(SETTING))
 			.forEach((key) -> values.put(key.substring(SETTING.length()), properties.getProperty(key)));
 		split(properties.getProperty(UNSET)).forEach((name) -> values.put(name, null));
-		return new PlannedSettings(values, split(properties.getProperty(PROFILES)));
+		return new PlannedSettings(values, split(properties.getProperty(PROFILES)),
+				ManagementPortType.valueOf(properties.getProperty(MANAGEMENT_PORT, ManagementPortType.SAME.name())));
 	}
 
 	private static List<String> split(String list) {

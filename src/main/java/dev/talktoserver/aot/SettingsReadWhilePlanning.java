@@ -15,12 +15,12 @@ class SettingsReadWhilePlanning extends PropertySource<Set<String>> {
 	static final String NAME = "talk-to-server: settings read while planning";
 
 	/**
-	 * Read while planning, but deciding nothing on their own: the process id differs at every start; the
-	 * version is the jar's own, known only once it is packaged (the plan is made before); the server's port
-	 * only matters to the plan beside a management port of its own, which is noted.
+	 * Read while planning, but not deciding by their values: the process id differs at every start; the
+	 * version is the jar's own, known only once it is packaged (the plan is made before); the two ports
+	 * decide only whether the actuator has a port of its own, which {@link PlannedSettings} notes instead.
 	 */
 	static final Set<String> NOT_DECIDING = Set.of("spring.application.pid", "spring.application.version",
-			"server.port");
+			"server.port", "management.server.port");
 
 	SettingsReadWhilePlanning() {
 		super(NAME, new ConcurrentSkipListSet<>());

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.SpringApplicationAotProcessor;
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.context.aot.AbstractAotProcessor.Settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +23,24 @@ class PlanRecordingTests {
 
 	@Test
 	void thePlanRecordsTheSettingsThatDecideWhichBeansExist(@TempDir Path output) throws IOException {
+		PlannedSettings planned = plan(output);
+		assertThat(planned.values())
+			.containsEntry("management.endpoints.web.exposure.include", "health,info,metrics,prometheus")
+			.containsEntry("server.forward-headers-strategy", "native")
+			.doesNotContainKeys(SettingsReadWhilePlanning.NOT_DECIDING.toArray(String[]::new))
+			.doesNotContainKeys("logging.level.root", "talk.reply");
+		assertThat(planned.profiles()).isEmpty();
+		assertThat(planned.managementPort()).isEqualTo(ManagementPortType.SAME);
+		assertThat(System.getProperty(PlanRecording.AOT_PROCESSING)).isNull();
+	}
+
+	@Test
+	void aPlanMadeWithAManagementPortOfItsOwnSaysSo(@TempDir Path output) throws IOException {
+		assertThat(plan(output, "--management.server.port=9091").managementPort())
+			.isEqualTo(ManagementPortType.DIFFERENT);
+	}
+
+	private static PlannedSettings plan(Path output, String... args) throws IOException {
 		Settings settings = Settings.builder()
 			.sourceOutput(output.resolve("sources"))
 			.resourceOutput(output.resolve("resources"))
@@ -29,24 +48,16 @@ class PlanRecordingTests {
 			.groupId("dev.talktoserver")
 			.artifactId("talk-to-server")
 			.build();
-		new SpringApplicationAotProcessor(TalkApplication.class, settings,
-				new String[] { "--spring.main.banner-mode=off" })
-			.process();
+		String[] arguments = new String[args.length + 1];
+		arguments[0] = "--spring.main.banner-mode=off";
+		System.arraycopy(args, 0, arguments, 1, args.length);
+		new SpringApplicationAotProcessor(TalkApplication.class, settings, arguments).process();
 
 		Path file = output.resolve("resources").resolve(PlannedSettings.RESOURCE);
 		assertThat(file).exists();
-		PlannedSettings planned;
 		try (InputStream input = Files.newInputStream(file)) {
-			planned = PlannedSettings.read(input);
+			return PlannedSettings.read(input);
 		}
-		assertThat(planned.values())
-			.containsEntry("management.endpoints.web.exposure.include", "health,info,metrics,prometheus")
-			.containsEntry("management.server.port", null)
-			.containsEntry("server.forward-headers-strategy", "native")
-			.doesNotContainKeys(SettingsReadWhilePlanning.NOT_DECIDING.toArray(String[]::new))
-			.doesNotContainKeys("logging.level.root", "talk.reply");
-		assertThat(planned.profiles()).isEmpty();
-		assertThat(System.getProperty(PlanRecording.AOT_PROCESSING)).isNull();
 	}
 
 }

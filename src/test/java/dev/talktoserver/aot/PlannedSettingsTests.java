@@ -8,6 +8,7 @@ import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.autoconfigure.web.server.ManagementPortType;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PlannedSettingsTests {
 
 	private final PlannedSettings planned = new PlannedSettings(settings("management.endpoints.web.exposure.include",
-			"health,info", "management.server.port", null), List.of());
+			"health,info", "management.endpoint.health.probes.enabled", null), List.of(), ManagementPortType.SAME);
 
 	@Test
 	void theSameSettingsFitThePlan() {
@@ -30,9 +31,29 @@ class PlannedSettingsTests {
 	void aSettingGivenNowThatWasUnsetDoesNot() {
 		MockEnvironment environment = new MockEnvironment()
 			.withProperty("management.endpoints.web.exposure.include", "health,info")
-			.withProperty("management.server.port", "9091");
+			.withProperty("management.endpoint.health.probes.enabled", "false");
 		assertThat(this.planned.differencesFrom(environment))
-			.containsExactly("management.server.port is '9091' here, unset when planned");
+			.containsExactly("management.endpoint.health.probes.enabled is 'false' here, unset when planned");
+	}
+
+	@Test
+	void aManagementPortOfItsOwnDoesNotButAnyOtherServerPortDoes() {
+		MockEnvironment environment = new MockEnvironment()
+			.withProperty("management.endpoints.web.exposure.include", "health,info")
+			.withProperty("server.port", "9090");
+		assertThat(this.planned.differencesFrom(environment)).isEmpty();
+		environment.setProperty("management.server.port", "9091");
+		assertThat(this.planned.differencesFrom(environment)).containsExactly(
+				"the actuator's port is a port of its own here (management.server.port '9091'), the server's when planned");
+	}
+
+	@Test
+	void aPlanForAManagementPortOfItsOwnFitsAnyOtherOne() {
+		PlannedSettings ownPort = new PlannedSettings(settings(), List.of(), ManagementPortType.DIFFERENT);
+		assertThat(ownPort.differencesFrom(new MockEnvironment().withProperty("management.server.port", "9999")))
+			.isEmpty();
+		assertThat(ownPort.differencesFrom(new MockEnvironment())).containsExactly(
+				"the actuator's port is the server's here (management.server.port unset), a port of its own when planned");
 	}
 
 	@Test
@@ -48,14 +69,15 @@ class PlannedSettingsTests {
 	@Test
 	void theFileKeepsSetAndUnsetSettingsAndProfiles() throws IOException {
 		PlannedSettings written = new PlannedSettings(
-				settings("a.b", "x=y, z", "c.d", null, "e.f[0]", null, "g", "line\nbreak"), List.of("one", "two"));
+				settings("a.b", "x=y, z", "c.d", null, "e.f[0]", null, "g", "line\nbreak"), List.of("one", "two"),
+				ManagementPortType.DIFFERENT);
 		PlannedSettings read = PlannedSettings.read(new ByteArrayInputStream(written.toBytes()));
 		assertThat(read).isEqualTo(written);
 	}
 
 	@Test
 	void aPlanWithoutSettingsOrProfilesReadsBackEmpty() throws IOException {
-		PlannedSettings empty = new PlannedSettings(new TreeMap<>(), List.of());
+		PlannedSettings empty = new PlannedSettings(new TreeMap<>(), List.of(), ManagementPortType.SAME);
 		assertThat(PlannedSettings.read(new ByteArrayInputStream(empty.toBytes()))).isEqualTo(empty);
 	}
 
