@@ -27,7 +27,7 @@ public class TalkApplication {
 
 	static {
 		if (System.getProperty(TOMCAT_WEBSOCKET_BUFFER_SIZE) == null) {
-			System.setProperty(TOMCAT_WEBSOCKET_BUFFER_SIZE, "1024");
+			System.setProperty(TOMCAT_WEBSOCKET_BUFFER_SIZE, "512");
 		}
 	}
 

@@ -26,7 +26,7 @@ class WebSocketConfig implements WebSocketConfigurer {
 	 * and are put together by the handlers up to each endpoint's own limit, so an idle connection holds
 	 * this much rather than a buffer as large as the largest message allowed.
 	 */
-	static final int MESSAGE_BUFFER_SIZE = 1024;
+	static final int MESSAGE_BUFFER_SIZE = 512;
 
 	private final TalkHandler talkHandler;
 
