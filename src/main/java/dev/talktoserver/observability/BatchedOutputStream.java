@@ -62,11 +62,6 @@ final class BatchedOutputStream extends OutputStream {
 	public void write(byte[] bytes, int offset, int count) throws IOException {
 		this.lock.lock();
 		try {
-			if (this.writerDone) {
-				this.target.write(bytes, offset, count);
-				this.target.flush();
-				return;
-			}
 			while (this.length > 0 && this.length + count > CAPACITY && !this.writerDone) {
 				this.full = true;
 				this.arrived.signal();
