@@ -12,7 +12,8 @@ ARG BASE_IMAGE=eclipse-temurin:25-jre
 ARG SPRING_AOT=true
 # Settings to plan for, as JVM options, e.g. "-Dmanagement.server.port=8081" for an actuator on a port of
 # its own (the production checklist's advice): the plan, and the training run, are made with them.
-ARG SPRING_AOT_SETTINGS=
+# (Written "" rather than empty: Podman reports an empty default as a missing build argument.)
+ARG SPRING_AOT_SETTINGS=""
 
 FROM ${BUILD_IMAGE} AS build
 ARG SPRING_AOT
