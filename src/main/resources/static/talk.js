@@ -123,7 +123,8 @@
 		ws.addEventListener("open", () => {
 			opened = true;
 			show("open");
-			append("event", "open", "connected");
+			// The extensions the server accepted: "permessage-deflate" when messages go compressed.
+			append("event", "open", ws.extensions ? `connected, compressed (${ws.extensions})` : "connected");
 			message.focus();
 		});
 		ws.addEventListener("message", (event) => {

@@ -26,6 +26,7 @@ import org.springframework.util.unit.DataSize;
  * @param sendBufferSizeLimit how many bytes may wait for a slow client before the connection is given up
  * @param maxMessagesPerSecond messages a connection may send per second (0: no limit); beyond it the
  * connection is closed with 1008
+ * @param compression whether messages may be compressed (permessage-deflate, RFC 7692)
  * @param echo the {@code /echo} endpoint
  * @param log how incoming messages are written to the log
  * @param auth who may open a connection
@@ -36,7 +37,16 @@ public record TalkProperties(@DefaultValue("Hello from server!") String reply, @
 		@DefaultValue("10s") Duration handshakeTimeout, @DefaultValue("30s") Duration pingInterval,
 		@DefaultValue("75s") Duration idleTimeout, @DefaultValue("10s") Duration sendTimeLimit,
 		@DefaultValue("512KB") DataSize sendBufferSizeLimit, @DefaultValue("0") int maxMessagesPerSecond,
-		@DefaultValue Echo echo, @DefaultValue Log log, @DefaultValue Auth auth) {
+		@DefaultValue Compression compression, @DefaultValue Echo echo, @DefaultValue Log log,
+		@DefaultValue Auth auth) {
+
+	/**
+	 * @param enabled whether the handshake accepts a client's offer of permessage-deflate (RFC 7692), on
+	 * every endpoint; when off, the offer is declined and the client talks uncompressed, as every client
+	 * can. Off by default: the README's Performance section has the price in CPU and memory
+	 */
+	public record Compression(@DefaultValue("false") boolean enabled) {
+	}
 
 	/**
 	 * @param maxMessageSize the largest message, text or binary, that {@code /echo} echoes; larger ones

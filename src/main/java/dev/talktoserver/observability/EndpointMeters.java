@@ -21,6 +21,8 @@ public final class EndpointMeters {
 
 	private final AtomicInteger active = new AtomicInteger();
 
+	private final AtomicInteger compressed = new AtomicInteger();
+
 	private final Counter opened;
 
 	private final Counter received;
@@ -38,6 +40,10 @@ public final class EndpointMeters {
 		this.endpoint = endpoint;
 		Gauge.builder("talk.sessions.active", this.active, AtomicInteger::get)
 			.description("Open WebSocket sessions")
+			.tag("endpoint", endpoint)
+			.register(registry);
+		Gauge.builder("talk.sessions.compressed", this.compressed, AtomicInteger::get)
+			.description("Open WebSocket sessions that negotiated permessage-deflate")
 			.tag("endpoint", endpoint)
 			.register(registry);
 		this.opened = Counter.builder("talk.sessions.opened")
@@ -73,14 +79,20 @@ public final class EndpointMeters {
 		return this.endpoint;
 	}
 
-	public void opened() {
+	public void opened(boolean compressed) {
 		this.active.incrementAndGet();
+		if (compressed) {
+			this.compressed.incrementAndGet();
+		}
 		this.opened.increment();
 	}
 
 	/** Counted by close code: 1000 normal, 1001 going away, 1006 dropped, 1008 policy, 1009 too big... */
-	public void closed(int code) {
+	public void closed(int code, boolean compressed) {
 		this.active.decrementAndGet();
+		if (compressed) {
+			this.compressed.decrementAndGet();
+		}
 		Counter.builder("talk.sessions.closed")
 			.description("WebSocket sessions closed, by close code")
 			.tag("endpoint", this.endpoint)

@@ -16,7 +16,8 @@ import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 /**
  * Spring's handshake, with its answers to requests that are not valid WebSocket upgrades (a plain GET,
  * a wrong {@code Connection} header, an unsupported version) counted and logged at INFO: they are the
- * client's mistake, which Spring would log as an ERROR of the server.
+ * client's mistake, which Spring would log as an ERROR of the server. The upgrade itself is the
+ * container's, with compression negotiated as {@link CompressionNegotiation} decides.
  */
 @Component
 class HandshakeRequestCheck extends DefaultHandshakeHandler {
@@ -25,7 +26,8 @@ class HandshakeRequestCheck extends DefaultHandshakeHandler {
 
 	private final TalkMetrics metrics;
 
-	HandshakeRequestCheck(TalkMetrics metrics) {
+	HandshakeRequestCheck(TalkMetrics metrics, CompressionNegotiation upgrade) {
+		super(upgrade);
 		this.metrics = metrics;
 		// A browser that sends its token as a subprotocol offers this one beside it, and needs one selected.
 		// Only this one is ever selected, so a token offered as bearer.TOKEN is never sent back.

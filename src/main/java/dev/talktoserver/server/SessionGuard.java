@@ -49,8 +49,9 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		this.tuning.apply(session);
-		this.meters.opened();
+		// Registered before it is counted: reading from the connection, and so its close, starts after this.
 		TalkSession talkSession = this.sessions.register(session, this.meters);
+		this.meters.opened(talkSession.compressed());
 		logger.debug("session {} ({}) opened on {}", talkSession.id(), talkSession.remoteAddress(),
 				talkSession.endpoint());
 		super.afterConnectionEstablished(session);
@@ -117,7 +118,7 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) throws Exception {
 		TalkSession talkSession = this.sessions.remove(session);
 		if (talkSession != null) {
-			this.meters.closed(status.getCode());
+			this.meters.closed(status.getCode(), talkSession.compressed());
 			logger.debug("session {} ({}) on {} closed with {} {}", talkSession.id(), talkSession.remoteAddress(),
 					talkSession.endpoint(), status.getCode(), (status.getReason() != null) ? status.getReason() : "");
 		}

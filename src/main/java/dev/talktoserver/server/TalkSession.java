@@ -39,6 +39,9 @@ final class TalkSession {
 
 	private final MessageRateLimiter rateLimiter;
 
+	/** Whether it negotiated permessage-deflate, the one extension the server may accept. */
+	private final boolean compressed;
+
 	private volatile long lastReceivedNanos = System.nanoTime();
 
 	private volatile boolean closing;
@@ -61,6 +64,7 @@ final class TalkSession {
 		this.sender = new ConcurrentWebSocketSessionDecorator(session, limits.sendTimeLimitMillis(),
 				limits.sendBufferSizeLimit());
 		this.rateLimiter = MessageRateLimiter.perSecond(limits.maxMessagesPerSecond());
+		this.compressed = !session.getExtensions().isEmpty();
 	}
 
 	String id() {
@@ -73,6 +77,10 @@ final class TalkSession {
 
 	String endpoint() {
 		return this.meters.endpoint();
+	}
+
+	boolean compressed() {
+		return this.compressed;
 	}
 
 	boolean isOpen() {

@@ -2,13 +2,11 @@ package dev.talktoserver.server;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import dev.talktoserver.support.PerMessageDeflate;
 import dev.talktoserver.support.RawWebSocket;
 import dev.talktoserver.support.RawWebSocket.Frame;
 import dev.talktoserver.support.RawWebSocket.Message;
@@ -31,8 +30,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static dev.talktoserver.support.ProtocolAssertions.assertConnectionEndsWithNothingMore;
+import static dev.talktoserver.support.ProtocolAssertions.assertFailsWith;
+import static dev.talktoserver.support.ProtocolAssertions.assertReasonIsUtf8;
+import static dev.talktoserver.support.ProtocolAssertions.assertSameBytes;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * {@code /echo} at the level of RFC 6455, sections 5 to 7: frames written by hand, including the ones
@@ -161,6 +163,18 @@ class EchoProtocolTests {
 			assertThat(binary.opcode()).isEqualTo(Frame.BINARY);
 			assertThat(binary.payload()).containsExactly(2);
 			assertThat(socket.readMessage()).satisfies(textMessage("three"));
+		}
+	}
+
+	@Test
+	void compressionOfferIsDeclinedByDefaultAndMessagesGoUncompressed() throws Exception {
+		try (RawWebSocket socket = RawWebSocket.connect(this.port, PATH, TIMEOUT,
+				Map.of("Sec-WebSocket-Extensions", PerMessageDeflate.BROWSER_OFFER))) {
+			assertThat(socket.status()).as("handshake status").isEqualTo(101);
+			assertThat(socket.header("Sec-WebSocket-Extensions")).as("extensions accepted").isNull();
+			socket.sendText("uncompressed");
+			// readMessage would fail on a frame with RSV1: none was negotiated.
+			assertThat(socket.readMessage()).satisfies(textMessage("uncompressed"));
 		}
 	}
 
@@ -500,71 +514,6 @@ class EchoProtocolTests {
 		Message echo = socket.readMessage();
 		sent.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		return echo;
-	}
-
-	private static void assertFailsWith(RawWebSocket socket, int code) throws IOException {
-		assertFailsWith(socket, code, new byte[0]);
-	}
-
-	/**
-	 * Asserts that the server fails the connection with {@code code}. Before its close frame it may
-	 * send the start of the echo of a message whose first bytes it had accepted, as frames without FIN
-	 * whose payload starts {@code acceptedStart}; nothing else.
-	 */
-	private static void assertFailsWith(RawWebSocket socket, int code, byte[] acceptedStart) throws IOException {
-		ByteArrayOutputStream echoed = new ByteArrayOutputStream();
-		Frame frame = socket.readFrameSkippingPings();
-		boolean first = true;
-		while (frame.opcode() != Frame.CLOSE) {
-			boolean startOfEcho = first ? (frame.opcode() == Frame.TEXT || frame.opcode() == Frame.BINARY)
-					: frame.opcode() == Frame.CONTINUATION;
-			if (!startOfEcho || frame.fin()) {
-				fail("expected a close frame with code %d, got %s", code, frame);
-			}
-			echoed.writeBytes(frame.payload());
-			first = false;
-			frame = socket.readFrameSkippingPings();
-		}
-		byte[] echoedStart = echoed.toByteArray();
-		assertThat(Arrays.copyOf(acceptedStart, Math.min(acceptedStart.length, echoedStart.length)))
-			.as("what was echoed before the close frame: %s", HexFormat.of().formatHex(echoedStart))
-			.isEqualTo(echoedStart);
-		assertThat(frame.payload().length).as("close frame without a code: %s", frame).isGreaterThanOrEqualTo(2);
-		assertThat(frame.closeCode()).as("close code in %s", frame).isEqualTo(code);
-		assertReasonIsUtf8(frame);
-		assertConnectionEndsWithNothingMore(socket);
-	}
-
-	/** Section 5.5.1: the reason in a close frame is UTF-8. */
-	private static void assertReasonIsUtf8(Frame close) {
-		try {
-			StandardCharsets.UTF_8.newDecoder()
-				.onMalformedInput(CodingErrorAction.REPORT)
-				.onUnmappableCharacter(CodingErrorAction.REPORT)
-				.decode(ByteBuffer.wrap(close.closeReason()));
-		}
-		catch (CharacterCodingException ex) {
-			fail("the reason in %s is not UTF-8", close);
-		}
-	}
-
-	/**
-	 * Section 5.5.1: after its close frame the server sends nothing more; section 7.1.1: then it closes
-	 * the TCP connection, within the read timeout here.
-	 */
-	private static void assertConnectionEndsWithNothingMore(RawWebSocket socket) throws IOException {
-		byte[] rest = socket.readUntilEof();
-		assertThat(rest).as("bytes after the server's close frame: %s", HexFormat.of().formatHex(rest)).isEmpty();
-	}
-
-	/**
-	 * Every byte the same, without printing a megabyte when one differs.
-	 */
-	private static void assertSameBytes(byte[] actual, byte[] expected) {
-		int mismatch = Arrays.mismatch(actual, expected);
-		assertThat(mismatch)
-			.as("first difference at byte %d of %d (expected %d bytes)", mismatch, actual.length, expected.length)
-			.isEqualTo(-1);
 	}
 
 	private static Consumer<Message> textMessage(String text) {

@@ -6,20 +6,17 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Headless Chromium from the system's packages ({@code apt-get install chromium chromium-driver}),
  * driven through the chromedriver that comes with it. Both paths are given to Selenium, so Selenium
  * Manager, which would look for (and download) a browser and a driver over the network, never runs.
  * <p>
- * Where they are missing, a test that needs them is skipped, except under {@code CI=true}, where it
- * fails: CI installs them, and a skipped browser test there would hide a broken set-up.
+ * Where they are missing, a test that needs them is skipped, or fails under {@code CI=true}
+ * ({@link RequiredTools}).
  */
 public final class HeadlessChromium {
 
@@ -39,14 +36,7 @@ public final class HeadlessChromium {
 			.filter((path) -> !Files.isExecutable(path))
 			.map(Path::toString)
 			.collect(Collectors.joining(" and "));
-		if (missing.isEmpty()) {
-			return;
-		}
-		if ("true".equals(System.getenv("CI"))) {
-			fail("CI=true, where browser tests must run, but " + missing + " not installed");
-		}
-		Assumptions.abort("browser test skipped: " + missing
-				+ " not installed (apt-get install chromium chromium-driver)");
+		RequiredTools.assumePresent(missing, "apt-get install chromium chromium-driver");
 	}
 
 	/**

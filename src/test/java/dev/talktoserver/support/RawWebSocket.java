@@ -42,6 +42,9 @@ public final class RawWebSocket implements AutoCloseable {
 
 	private final String key;
 
+	/** Whether the server accepted permessage-deflate (RFC 7692): then RSV1 marks a compressed message. */
+	private final boolean deflate;
+
 	private RawWebSocket(Socket socket, String key, int status, Map<String, String> responseHeaders)
 			throws IOException {
 		this.socket = socket;
@@ -50,6 +53,8 @@ public final class RawWebSocket implements AutoCloseable {
 		this.key = key;
 		this.status = status;
 		this.responseHeaders = responseHeaders;
+		String extensions = responseHeaders.get("sec-websocket-extensions");
+		this.deflate = extensions != null && extensions.contains(PerMessageDeflate.NAME);
 	}
 
 	/** Opens a connection and sends the opening handshake; the answer is in {@link #status()}. */
@@ -254,15 +259,23 @@ public final class RawWebSocket implements AutoCloseable {
 
 	/**
 	 * Reads one frame and checks it against the rules every server frame must follow: not masked
-	 * (section 5.1), no RSV bits since no extension was negotiated (5.2), a defined opcode (5.2), and
-	 * for a control frame FIN set and at most 125 bytes of payload (5.5).
+	 * (section 5.1), no RSV bits unless an extension was negotiated (5.2), and with permessage-deflate
+	 * none but RSV1, on the first frame of a message only (RFC 7692 section 6), a defined opcode (5.2),
+	 * and for a control frame FIN set and at most 125 bytes of payload (5.5).
 	 * @throws AssertionError when the frame breaks one of them
 	 */
 	public Frame readServerFrame() throws IOException {
 		Frame frame = readFrame();
 		check(!frame.masked(), "a server must not mask the frames it sends (RFC 6455 section 5.1)", frame);
-		check(frame.reservedBits() == 0, "RSV bits set although no extension was negotiated (section 5.2)",
-				frame);
+		if (this.deflate) {
+			boolean firstOfMessage = frame.opcode() == Frame.TEXT || frame.opcode() == Frame.BINARY;
+			check((frame.reservedBits() & ~(firstOfMessage ? Frame.RSV1 : 0)) == 0,
+					"RSV bits other than RSV1 on the first frame of a message (RFC 7692 section 6)", frame);
+		}
+		else {
+			check(frame.reservedBits() == 0, "RSV bits set although no extension was negotiated (section 5.2)",
+					frame);
+		}
 		check(frame.opcode() <= Frame.BINARY || (frame.opcode() >= Frame.CLOSE && frame.opcode() <= Frame.PONG),
 				"reserved opcode (section 5.2)", frame);
 		if (frame.isControl()) {
@@ -302,7 +315,7 @@ public final class RawWebSocket implements AutoCloseable {
 			payload.writeBytes(frame.payload());
 			frames++;
 		}
-		return new Message(first.opcode(), payload.toByteArray(), frames);
+		return new Message(first.opcode(), payload.toByteArray(), frames, (first.reservedBits() & Frame.RSV1) != 0);
 	}
 
 	/**
@@ -455,10 +468,11 @@ public final class RawWebSocket implements AutoCloseable {
 	/**
 	 * One whole message, put together from its frames.
 	 * @param opcode {@link Frame#TEXT} or {@link Frame#BINARY}
-	 * @param payload the payloads of all its frames, in order
+	 * @param payload the payloads of all its frames, in order, as sent: compressed if {@code compressed}
 	 * @param frames how many frames it came in
+	 * @param compressed whether its first frame set RSV1: compressed with permessage-deflate
 	 */
-	public record Message(int opcode, byte[] payload, int frames) {
+	public record Message(int opcode, byte[] payload, int frames, boolean compressed) {
 
 		public String text() {
 			return new String(this.payload, StandardCharsets.UTF_8);
@@ -467,7 +481,7 @@ public final class RawWebSocket implements AutoCloseable {
 		@Override
 		public String toString() {
 			return Frame.opcodeName(this.opcode) + " message, " + this.payload.length + " byte(s) in " + this.frames
-					+ " frame(s)";
+					+ " frame(s)" + (this.compressed ? ", compressed" : "");
 		}
 
 	}

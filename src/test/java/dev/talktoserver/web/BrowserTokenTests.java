@@ -1,21 +1,14 @@
 package dev.talktoserver.web;
 
 import java.nio.file.Path;
-import java.time.Duration;
 
-import dev.talktoserver.support.HeadlessChromium;
+import dev.talktoserver.support.TalkPage;
 import dev.talktoserver.support.TestCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.ExpectedCondition;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -41,8 +34,6 @@ class BrowserTokenTests {
 
 	static final String TOKEN = "5d8e2a9c1f7b3e6d0a4c8b2f9e1d7a3c";
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
 	@TempDir
 	static Path directory;
 
@@ -52,7 +43,7 @@ class BrowserTokenTests {
 	@TempDir
 	private Path profile;
 
-	private ChromeDriver browser;
+	private TalkPage page;
 
 	@DynamicPropertySource
 	static void tls(DynamicPropertyRegistry registry) {
@@ -61,22 +52,22 @@ class BrowserTokenTests {
 
 	@AfterEach
 	void quitBrowser() {
-		if (this.browser != null) {
-			this.browser.quit();
+		if (this.page != null) {
+			this.page.close();
 		}
 	}
 
 	@Test
 	void pageOverHttpsOffersWssAndConnectsWithTheToken(CapturedOutput output) {
 		openPage();
-		assertThat(byId("url").getDomProperty("value")).isEqualTo("wss://localhost:" + this.port + "/talk-to-server");
-		assertThat(byId("token").getDomAttribute("type")).isEqualTo("password");
-		byId("token").sendKeys(TOKEN, Keys.ENTER);
-		waitFor(stateIs("open"));
-		byId("message").sendKeys("with a token", Keys.ENTER);
-		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#log .received"),
-				"Hello from server!"));
-		assertThat(this.browser.findElement(By.id("log")).getText()).contains("with a token")
+		assertThat(this.page.byId("url").getDomProperty("value"))
+			.isEqualTo("wss://localhost:" + this.port + "/talk-to-server");
+		assertThat(this.page.byId("token").getDomAttribute("type")).isEqualTo("password");
+		this.page.byId("token").sendKeys(TOKEN, Keys.ENTER);
+		this.page.waitForState("open");
+		this.page.byId("message").sendKeys("with a token", Keys.ENTER);
+		this.page.waitForReply();
+		assertThat(this.page.byId("log").getText()).contains("with a token")
 			.doesNotContain(TOKEN);
 		assertThat(output.getAll()).doesNotContain(TOKEN);
 	}
@@ -84,27 +75,15 @@ class BrowserTokenTests {
 	@Test
 	void withoutTheTokenThePageSaysItCouldNotConnect(CapturedOutput output) {
 		openPage();
-		byId("connect").click();
-		waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("close-info"), "could not connect"));
-		assertThat(byId("close-info").getText()).contains("a missing or wrong token");
+		this.page.byId("connect").click();
+		this.page.waitForText("close-info", "could not connect");
+		assertThat(this.page.byId("close-info").getText()).contains("a missing or wrong token");
 		assertThat(output.getOut()).contains("refused with 401: no token");
 	}
 
 	private void openPage() {
-		this.browser = HeadlessChromium.start(this.profile, 960, 600, false, "--ignore-certificate-errors");
-		this.browser.get("https://localhost:" + this.port + "/");
-	}
-
-	private WebElement byId(String id) {
-		return this.browser.findElement(By.id(id));
-	}
-
-	private ExpectedCondition<Boolean> stateIs(String state) {
-		return ExpectedConditions.attributeToBe(By.id("state"), "data-state", state);
-	}
-
-	private void waitFor(ExpectedCondition<?> condition) {
-		new WebDriverWait(this.browser, TIMEOUT).until(condition);
+		this.page = TalkPage.open("https://localhost:" + this.port + "/", this.profile, 960, 600, false,
+				"--ignore-certificate-errors");
 	}
 
 }
