@@ -18,7 +18,7 @@ if len(sys.argv) > 2:
             startup[m.group(1)] = float(m.group(2))
 for line in open(sys.argv[1]):
     fields = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
-    m = re.match(r"(jar|jetty|gorilla|node-ws)-(\w+?)(?:-r\d+|-smoke)$", fields.get("label", ""))
+    m = re.match(r"(jar|deflate|jetty|gorilla|node-ws)-(\w+?)(?:-r\d+|-smoke)$", fields.get("label", ""))
     if not m:
         continue
     for key, value in fields.items():
@@ -44,7 +44,8 @@ def ratio(peer, scenario, field, invert=False):
     return f"{(base / mine if invert else mine / base):.2f}x"
 
 
-peers = [p for p in ("jar", "jetty", "gorilla", "node-ws") if any(k[0] == p for k in runs)]
+# "deflate" is the jar with talk.compression.enabled=true, measured with compressing clients only.
+peers = [p for p in ("jar", "deflate", "jetty", "gorilla", "node-ws") if any(k[0] == p for k in runs)]
 rows = [
     ("round trips/s, 100 connections (logging on)", "rtt100", "rt_per_s", 0, False),
     ("server CPU µs per round trip, 100 connections", "rtt100", "server_cpu_us_per_rt", 1, False),
@@ -52,9 +53,14 @@ rows = [
     ("round trips/s, 1000 connections", "rtt1000", "rt_per_s", 0, False),
     ("connections held (19,000 opened)", "conns19k", "replied", 0, False),
     ("server KB per idle connection", "conns19k", "server_kb_per_conn", 1, False),
+    ("compressing clients: connections that negotiated compression, of 100", "rtt100z", "compressed", 0, False),
+    ("compressing clients: round trips/s, 100 connections", "rtt100z", "rt_per_s", 0, False),
+    ("compressing clients: server CPU µs per round trip, 100 connections", "rtt100z", "server_cpu_us_per_rt", 1,
+     False),
+    ("compressing clients: server KB per idle connection (5,000 held)", "conns5kz", "server_kb_per_conn", 1, False),
     ("others' CPU cores during rtt100 (noise; want ~0)", "rtt100", "others_cpu_cores", 2, False),
 ]
-ratios = [p for p in ("jar", "jetty") if p in peers]
+ratios = [p for p in ("jar", "deflate", "jetty") if p in peers]
 print("| measure | " + " | ".join(peers) + " | " + " | ".join(f"{p} / gorilla" for p in ratios) + " |")
 print("|---" * (len(peers) + len(ratios) + 1) + "|")
 for title, scenario, field, digits, _ in rows:

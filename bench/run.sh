@@ -6,7 +6,8 @@
 #   bench/run.sh [--smoke] [--no-build] [--image TAG] [PEER...]
 #
 #   PEER        jar gorilla node-ws (the default: all three), jetty (the jar built with -Pjetty: the
-#               same service on Jetty instead of Tomcat)
+#               same service on Jetty instead of Tomcat). With jar, the compressing-client scenarios
+#               also run as "deflate": the jar with talk.compression.enabled=true
 #   --smoke     a few seconds of each scenario against the jar alone: proves the script works (CI)
 #   --no-build  use the jars in target/ as they are
 #   --image TAG also time the start of that container image to its first handshake (podman); repeatable
@@ -121,6 +122,8 @@ if ((smoke)); then
 	export WAIT_IDLE=0
 	run "jar-rtt100-smoke" jar rtt -c 10 -w 1s -d 2s -max-err 0
 	run "jar-conns-smoke" jar conns -c 200 -rate 1000 -hold 1s -max-err 0
+	JAVA_OPTS="${JAVA_OPTS:-} -Dtalk.compression.enabled=true" \
+		run "deflate-rtt100z-smoke" jar rtt -c 10 -w 1s -d 2s -compress -max-err 0
 	startup java-jar 1 java ${JAVA_OPTS:-} -jar "$jar"
 else
 	export WAIT_IDLE=${WAIT_IDLE:-60}
@@ -134,6 +137,17 @@ else
 			# 19,000 is above the shipped cap of 10,000 (talk.max-connections): raised for this run only.
 			JAVA_OPTS="${JAVA_OPTS:-} -Dtalk.max-connections=19500" \
 				run "$peer-conns19k-r$rep" "$peer" conns -c 19000 -rate 1000 -hold 20s
+			# Clients that offer permessage-deflate, as browsers do (gorilla's client, without context
+			# takeover): the jar with its shipped setting declines it, as gorilla and ws do; "deflate" is
+			# the jar with talk.compression.enabled=true, which accepts it.
+			variants=("$peer")
+			[[ $peer == jar ]] && variants=(jar deflate)
+			for variant in "${variants[@]}"; do
+				opts=${JAVA_OPTS:-}
+				[[ $variant == deflate ]] && opts="$opts -Dtalk.compression.enabled=true"
+				JAVA_OPTS=$opts run "$variant-rtt100z-r$rep" "$peer" rtt -c 100 -w "$warm" -d 20s -compress
+				JAVA_OPTS=$opts run "$variant-conns5kz-r$rep" "$peer" conns -c 5000 -rate 1000 -hold 10s -compress
+			done
 		done
 	done
 	if [[ " ${peers[*]} " == *" jar "* ]]; then
@@ -157,6 +171,7 @@ if ((smoke)); then
 	# The smoke run must have measured something, without a failed connection.
 	grep -q 'label=jar-rtt100-smoke .*wsload_exit=0 ' "$RUNS/summary.txt" &&
 		grep -q 'label=jar-conns-smoke .*wsload_exit=0 ' "$RUNS/summary.txt" &&
+		grep -q 'label=deflate-rtt100z-smoke .*compressed=10 .*wsload_exit=0 ' "$RUNS/summary.txt" &&
 		grep -q '^startup=java-jar median_first_handshake_s=' "$RUNS/startup.txt" ||
 		{ log "smoke run failed: see $RUNS"; exit 1; }
 	log "smoke run OK"

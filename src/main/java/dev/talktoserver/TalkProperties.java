@@ -24,6 +24,9 @@ import org.springframework.util.unit.DataSize;
  * @param idleTimeout how long a connection may send nothing, not even a pong, before it is closed
  * @param sendTimeLimit how long one send to a client may take before the connection is given up
  * @param sendBufferSizeLimit how many bytes may wait for a slow client before the connection is given up
+ * @param memoryBudget how much all connections together may hold (idle connections, compression state,
+ * waiting replies, messages arriving in parts) before handshakes get 503 and the connections holding the
+ * most are closed with 1013; unset: half the JVM's maximum heap
  * @param maxMessagesPerSecond messages a connection may send per second (0: no limit); beyond it the
  * connection is closed with 1008
  * @param compression whether messages may be compressed (permessage-deflate, RFC 7692)
@@ -36,7 +39,8 @@ public record TalkProperties(@DefaultValue("Hello from server!") String reply, @
 		@DefaultValue("64KB") DataSize maxTextMessageSize, @DefaultValue("10000") int maxConnections,
 		@DefaultValue("10s") Duration handshakeTimeout, @DefaultValue("30s") Duration pingInterval,
 		@DefaultValue("75s") Duration idleTimeout, @DefaultValue("10s") Duration sendTimeLimit,
-		@DefaultValue("512KB") DataSize sendBufferSizeLimit, @DefaultValue("0") int maxMessagesPerSecond,
+		@DefaultValue("16KB") DataSize sendBufferSizeLimit, DataSize memoryBudget,
+		@DefaultValue("0") int maxMessagesPerSecond,
 		@DefaultValue Compression compression, @DefaultValue Echo echo, @DefaultValue Log log,
 		@DefaultValue Auth auth) {
 

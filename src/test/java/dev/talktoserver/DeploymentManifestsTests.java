@@ -30,6 +30,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import dev.talktoserver.server.MemoryBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 
@@ -179,6 +180,26 @@ class DeploymentManifestsTests {
 		Map<String, Quantity> requests = this.container.getResources().getRequests();
 		assertThat(requests).containsKeys("cpu", "memory");
 		assertThat(this.container.getResources().getLimits()).containsKey("memory");
+		assertThat(requests.get("memory")).as("memory requested is memory limited: the pod is never squeezed")
+			.isEqualTo(this.container.getResources().getLimits().get("memory"));
+	}
+
+	@Test
+	void memoryLimitGivesAHeapWhoseBudgetHoldsTheConnectionCapAtItsWorst() throws IOException {
+		long limit = Quantity.getAmountInBytes(this.container.getResources().getLimits().get("memory")).longValue();
+		Matcher percentage = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)")
+			.matcher(Files.readString(Path.of("Dockerfile"), StandardCharsets.UTF_8));
+		assertThat(percentage.find()).as("the image's MaxRAMPercentage").isTrue();
+		long heap = limit * Long.parseLong(percentage.group(1)) / 100;
+		long budget = MemoryBudget.budgetBytes(this.talk, heap);
+		long worstCase = MemoryBudget.worstCasePerConnection(this.talk);
+		int cap = this.talk.maxConnections();
+		assertThat(cap * worstCase)
+			.as("talk.max-connections %d times %d bytes at worst, within the budget of a %d MB heap", cap, worstCase,
+					heap >> 20)
+			.isLessThanOrEqualTo(budget);
+		// The rest of the limit is the JVM's own: classes, compiled code, threads, direct buffers.
+		assertThat(limit - heap).as("memory outside the heap").isGreaterThanOrEqualTo(192L << 20);
 	}
 
 	@Test

@@ -12,6 +12,9 @@ public enum HandshakeRejection {
 	/** 503: {@code talk.max-connections} connections are open. */
 	CAPACITY,
 
+	/** 503: the open connections hold all of {@code talk.memory-budget}. */
+	MEMORY,
+
 	/** 503: the server is shutting down. */
 	SHUTTING_DOWN,
 

@@ -30,22 +30,25 @@ public class MessageLog {
 	 * {@code session 3f1c.. (127.0.0.1:53422) sent 18 chars: "Hello from client!"}. With structured
 	 * logging on ({@code logging.structured.format.console=ecs} or {@code logstash}), the event also
 	 * carries the session id, remote address, endpoint and message length (in characters) as fields of their own.
+	 * @param start the message, or as much of its start as the log shows and at least one character more
+	 * when it is longer
+	 * @param chars the message's length in characters
 	 */
-	public void received(String sessionId, String remoteAddress, String endpoint, CharSequence message) {
+	public void received(String sessionId, String remoteAddress, String endpoint, CharSequence start, int chars) {
 		if (!logger.isInfoEnabled()) {
 			return;
 		}
-		StringBuilder line = new StringBuilder(64 + Math.min(message.length(), this.maxMessageChars));
+		StringBuilder line = new StringBuilder(64 + Math.min(start.length(), this.maxMessageChars));
 		line.append("session ").append(sessionId).append(" (").append(remoteAddress).append(") sent ")
-			.append(message.length()).append(" chars: ");
-		if (LogSafeText.appendQuoted(line, message, this.maxMessageChars)) {
+			.append(chars).append(" chars: ");
+		if (LogSafeText.appendQuoted(line, start, this.maxMessageChars)) {
 			line.append("... (first ").append(this.maxMessageChars).append(" shown)");
 		}
 		logger.atInfo()
 			.addKeyValue("sessionId", sessionId)
 			.addKeyValue("remoteAddress", remoteAddress)
 			.addKeyValue("endpoint", endpoint)
-			.addKeyValue("messageChars", message.length())
+			.addKeyValue("messageChars", chars)
 			.log(line.toString());
 	}
 

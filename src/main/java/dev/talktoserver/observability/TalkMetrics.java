@@ -2,8 +2,10 @@ package dev.talktoserver.observability;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.stereotype.Component;
@@ -26,6 +28,29 @@ public class TalkMetrics {
 	/** The meters of the endpoint at {@code path}, registered on first use. */
 	public EndpointMeters endpoint(String path) {
 		return this.endpoints.computeIfAbsent(path, (key) -> new EndpointMeters(this.registry, key));
+	}
+
+	/**
+	 * The memory budget's gauges: its size, and what the connections hold of it now ({@code held}, read
+	 * whenever the registry is scraped).
+	 */
+	public void memoryBudget(long budgetBytes, LongSupplier held) {
+		Gauge.builder("talk.memory.budget", () -> budgetBytes)
+			.description("Bytes the open connections may hold together (talk.memory-budget)")
+			.baseUnit("bytes")
+			.register(this.registry);
+		Gauge.builder("talk.memory.held", () -> held.getAsLong())
+			.description("Bytes the open connections hold together, as the memory budget counts them")
+			.baseUnit("bytes")
+			.register(this.registry);
+	}
+
+	/** One more episode in which the connections reached the memory budget. */
+	public void memoryBudgetReached() {
+		Counter.builder("talk.memory.budget.reached")
+			.description("Times the open connections reached the memory budget (one per episode)")
+			.register(this.registry)
+			.increment();
 	}
 
 	public void handshakeRejected(String path, HandshakeRejection reason) {

@@ -20,6 +20,10 @@ final class CloseStatuses {
 	static final CloseStatus SEND_FAILED = CloseStatus.POLICY_VIOLATION
 		.withReason("too slow: the client is not reading its messages");
 
+	/** 1013, try again later: the server sheds what it holds, and another connection may well fit later. */
+	static final CloseStatus LOW_ON_MEMORY = CloseStatus.SERVICE_OVERLOAD
+		.withReason("server low on memory: try again later");
+
 	private CloseStatuses() {
 	}
 

@@ -18,7 +18,8 @@ import org.springframework.web.socket.handler.SessionLimitExceededException;
  * Keeps connections alive through proxies and load balancers, and ends the ones whose peer is gone:
  * one thread looks over every session a few times per ping interval, pings those from which nothing
  * has arrived for {@code talk.ping-interval}, and closes those from which nothing, not even a pong, has
- * arrived for {@code talk.idle-timeout}.
+ * arrived for {@code talk.idle-timeout}. The same thread then has the memory budget review what the
+ * sessions hold.
  */
 @Component
 class Heartbeat implements SmartLifecycle {
@@ -26,6 +27,8 @@ class Heartbeat implements SmartLifecycle {
 	private static final Logger logger = LoggerFactory.getLogger(Heartbeat.class);
 
 	private final SessionRegistry sessions;
+
+	private final MemoryBudget budget;
 
 	private final long pingIntervalNanos;
 
@@ -37,8 +40,9 @@ class Heartbeat implements SmartLifecycle {
 
 	private ScheduledExecutorService scheduler;
 
-	Heartbeat(SessionRegistry sessions, TalkProperties properties) {
+	Heartbeat(SessionRegistry sessions, MemoryBudget budget, TalkProperties properties) {
 		this.sessions = sessions;
+		this.budget = budget;
 		this.pingIntervalNanos = properties.pingInterval().toNanos();
 		this.idleTimeout = properties.idleTimeout();
 		this.idleTimeoutNanos = this.idleTimeout.toNanos();
@@ -71,6 +75,7 @@ class Heartbeat implements SmartLifecycle {
 				session.close(CloseStatuses.SEND_FAILED);
 			}
 		}
+		this.budget.review();
 	}
 
 	@Override

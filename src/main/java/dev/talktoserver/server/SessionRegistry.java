@@ -3,6 +3,7 @@ package dev.talktoserver.server;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.talktoserver.TalkProperties;
 import dev.talktoserver.observability.EndpointMeters;
@@ -18,6 +19,8 @@ import org.springframework.web.socket.WebSocketSession;
 class SessionRegistry {
 
 	private final Map<String, TalkSession> sessions = new ConcurrentHashMap<>();
+
+	private final AtomicInteger compressed = new AtomicInteger();
 
 	private final SessionLimits limits;
 
@@ -37,6 +40,9 @@ class SessionRegistry {
 	TalkSession register(WebSocketSession session, EndpointMeters meters) {
 		TalkSession talkSession = new TalkSession(session, meters, this.limits);
 		this.sessions.put(talkSession.id(), talkSession);
+		if (talkSession.compressed()) {
+			this.compressed.incrementAndGet();
+		}
 		if (this.shuttingDown) {
 			talkSession.close(CloseStatuses.SHUTTING_DOWN);
 		}
@@ -52,11 +58,20 @@ class SessionRegistry {
 	}
 
 	TalkSession remove(WebSocketSession session) {
-		return this.sessions.remove(session.getId());
+		TalkSession removed = this.sessions.remove(session.getId());
+		if (removed != null && removed.compressed()) {
+			this.compressed.decrementAndGet();
+		}
+		return removed;
 	}
 
 	int size() {
 		return this.sessions.size();
+	}
+
+	/** How many of the open sessions negotiated permessage-deflate. */
+	int compressed() {
+		return this.compressed.get();
 	}
 
 	int capacity() {

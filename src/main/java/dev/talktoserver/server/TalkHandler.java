@@ -14,8 +14,9 @@ import org.springframework.web.socket.handler.TextWebSocketHandler;
 /**
  * {@code /talk-to-server}: logs every text message and answers each one with the configured reply.
  * Messages arrive in parts of at most the container's buffer size, so that an idle connection holds no
- * buffer of the message limit's size; the parts of a longer message are put together here (the
- * session guard has checked them against {@code talk.max-text-message-size}).
+ * buffer of the message limit's size. Of a longer message only what its log line shows is kept
+ * ({@link LoggedMessage}): the reply does not depend on the rest (the session guard has checked its
+ * size against {@code talk.max-text-message-size}).
  */
 @Component
 class TalkHandler extends TextWebSocketHandler {
@@ -29,10 +30,13 @@ class TalkHandler extends TextWebSocketHandler {
 	/** Built once: every reply is the same text. */
 	private final TextMessage reply;
 
+	private final int maxLoggedChars;
+
 	TalkHandler(SessionRegistry sessions, MessageLog messageLog, TalkProperties properties) {
 		this.sessions = sessions;
 		this.messageLog = messageLog;
 		this.reply = new TextMessage(properties.reply());
+		this.maxLoggedChars = properties.log().maxMessageChars();
 	}
 
 	@Override
@@ -40,11 +44,19 @@ class TalkHandler extends TextWebSocketHandler {
 		TalkSession talkSession = this.sessions.get(session);
 		String part = message.getPayload();
 		if (!message.isLast()) {
-			talkSession.textParts().append(part);
+			talkSession.partialMessage(this.maxLoggedChars).append(part);
 			return;
 		}
-		String text = talkSession.assemblingText() ? talkSession.takeText(part) : part;
-		this.messageLog.received(talkSession.id(), talkSession.remoteAddress(), talkSession.endpoint(), text);
+		LoggedMessage parts = talkSession.takePartialMessage();
+		if (parts == null) {
+			this.messageLog.received(talkSession.id(), talkSession.remoteAddress(), talkSession.endpoint(), part,
+					part.length());
+		}
+		else {
+			parts.append(part);
+			this.messageLog.received(talkSession.id(), talkSession.remoteAddress(), talkSession.endpoint(),
+					parts.start(), parts.chars());
+		}
 		talkSession.send(this.reply);
 	}
 

@@ -17,8 +17,8 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
 /**
  * One open connection as the server keeps it: a send path that many threads may use at once (Spring's
  * own sessions allow one sender at a time) and that gives up on a client that does not read, the names
- * the logs use for it (worked out once, not for every message), when it last sent anything, and the
- * message it is in the middle of receiving, if any.
+ * the logs use for it (worked out once, not for every message), when it last sent anything, and what
+ * is kept of the message it is in the middle of receiving, if any.
  */
 final class TalkSession {
 
@@ -49,10 +49,10 @@ final class TalkSession {
 	/** Written and read by the heartbeat's one thread only. */
 	private long lastPingNanos = System.nanoTime();
 
-	// The parts of a message that arrives in several parts. Only the thread that delivers this
-	// session's messages touches them, and it delivers one at a time.
+	// The message that is arriving in parts, if any. Only the thread that delivers this session's
+	// messages touches these, and it delivers one at a time.
 
-	private StringBuilder textParts;
+	private LoggedMessage partialMessage;
 
 	private long messageBytes;
 
@@ -131,23 +131,28 @@ final class TalkSession {
 		return total;
 	}
 
-	/** The text parts received so far of the message being assembled, allocated only when needed. */
-	StringBuilder textParts() {
-		if (this.textParts == null) {
-			this.textParts = new StringBuilder();
+	/**
+	 * Bytes this connection holds beyond what every open connection does: replies waiting to be sent and
+	 * what is kept of a message arriving in parts. Read from other threads, so approximate.
+	 */
+	long heldBytes() {
+		LoggedMessage partial = this.partialMessage;
+		return this.sender.getBufferSize() + ((partial != null) ? partial.heldBytes() : 0);
+	}
+
+	/** What is kept of the message arriving in parts, allocated with its first part. */
+	LoggedMessage partialMessage(int maxLoggedChars) {
+		if (this.partialMessage == null) {
+			this.partialMessage = new LoggedMessage(maxLoggedChars);
 		}
-		return this.textParts;
+		return this.partialMessage;
 	}
 
-	/** Hands over the assembled message and forgets it, so that an idle connection holds no buffer. */
-	String takeText(String lastPart) {
-		String text = this.textParts.append(lastPart).toString();
-		this.textParts = null;
-		return text;
-	}
-
-	boolean assemblingText() {
-		return this.textParts != null;
+	/** Hands over the message arriving in parts, if any, and forgets it: an idle connection holds none. */
+	LoggedMessage takePartialMessage() {
+		LoggedMessage message = this.partialMessage;
+		this.partialMessage = null;
+		return message;
 	}
 
 	/**

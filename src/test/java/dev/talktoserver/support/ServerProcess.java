@@ -40,12 +40,19 @@ public final class ServerProcess implements AutoCloseable {
 
 	/** Starts the jar with {@code args} on a free port and waits until it is ready. */
 	public static ServerProcess start(String name, String... args) throws Exception {
+		return start(name, List.of(), args);
+	}
+
+	/** Like {@link #start(String, String...)}, with options for the JVM, such as {@code -Xmx96m}. */
+	public static ServerProcess start(String name, List<String> jvmOptions, String... args) throws Exception {
 		Path jar = Path.of(System.getProperty("talk.jar", "target/talk-to-server.jar")).toAbsolutePath();
 		assertThat(jar).as("the packaged jar (system property talk.jar)").isRegularFile();
 		int port = LocalProcess.freePort();
 		Path log = jar.resolveSibling(name + ".log");
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1"));
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", jar.toString(), "--server.port=" + port, "--server.address=127.0.0.1"));
 		command.addAll(List.of(args));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
 		ServerProcess server = new ServerProcess(process, port, log);
