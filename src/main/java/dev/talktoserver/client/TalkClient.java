@@ -18,7 +18,7 @@ public final class TalkClient {
 
 	/** Runs with the process's standard streams; logging stays quiet unless asked for. */
 	public static int run(String[] args) {
-		System.setProperty("logback.configurationFile", "logback-client.xml");
+		ClientLogging.configure();
 		return run(args, System.in, System.out, System.err);
 	}
 
