@@ -21,56 +21,14 @@ Exit status 0; the numbers are for the caller to judge.
 """
 import argparse
 import asyncio
-import base64
 import json
 import multiprocessing
-import os
 import resource
 import struct
 import time
 from collections import Counter
 
-HOST = "127.0.0.1"
-
-
-def masked_frame(opcode, payload, fin=True):
-    """A client frame: masked, as section 5.3 requires."""
-    mask = os.urandom(4)
-    n = len(payload)
-    head = bytes([(0x80 if fin else 0) | opcode])
-    if n < 126:
-        head += bytes([0x80 | n])
-    elif n <= 0xFFFF:
-        head += bytes([0x80 | 126]) + struct.pack(">H", n)
-    else:
-        head += bytes([0x80 | 127]) + struct.pack(">Q", n)
-    keystream = (mask * (n // 4 + 1))[:n]
-    body = (int.from_bytes(payload, "big") ^ int.from_bytes(keystream, "big")).to_bytes(n, "big") if n else b""
-    return head + mask + body
-
-
-async def handshake(path, extensions=None, timeout=10):
-    """Opens a connection and sends the upgrade; returns (status, reader, writer) or raises."""
-    reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, ARGS.port), timeout)
-    key = base64.b64encode(os.urandom(16)).decode()
-    request = (f"GET {path} HTTP/1.1\r\nHost: {HOST}:{ARGS.port}\r\nUpgrade: websocket\r\n"
-               f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n")
-    if extensions:
-        request += f"Sec-WebSocket-Extensions: {extensions}\r\n"
-    writer.write((request + "\r\n").encode())
-    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout)
-    status = int(head.split(b" ", 2)[1])
-    return status, reader, writer
-
-
-async def read_frame(reader):
-    b0, b1 = await reader.readexactly(2)
-    n = b1 & 0x7F
-    if n == 126:
-        n = struct.unpack(">H", await reader.readexactly(2))[0]
-    elif n == 127:
-        n = struct.unpack(">Q", await reader.readexactly(8))[0]
-    return b0 & 0x0F, await reader.readexactly(n)
+from rawws import HOST, handshake, masked_frame, read_frame
 
 
 class Tally:
@@ -98,7 +56,7 @@ async def open_bad(kind, tally, gate, tasks):
         try:
             path = "/echo" if kind == "compress" else "/talk-to-server"
             offer = "permessage-deflate; client_max_window_bits" if kind == "compress" else None
-            status, reader, writer = await handshake(path, offer)
+            status, reader, writer = await handshake(ARGS.port, path, offer)
         except (asyncio.TimeoutError, OSError) as error:
             tally.handshakes[type(error).__name__] += 1
             return
@@ -156,7 +114,7 @@ async def good_client(samples):
         start = time.monotonic()
         try:
             if conn is None:
-                status, reader, writer = await handshake("/talk-to-server", timeout=5)
+                status, reader, writer = await handshake(ARGS.port, "/talk-to-server", timeout=5)
                 if status != 101:
                     raise OSError(f"HTTP {status}")
                 conn = (reader, writer)

@@ -18,7 +18,7 @@ if len(sys.argv) > 2:
             startup[m.group(1)] = float(m.group(2))
 for line in open(sys.argv[1]):
     fields = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
-    m = re.match(r"(jar|deflate|jetty|gorilla|node-ws)-(\w+?)(?:-r\d+|-smoke)$", fields.get("label", ""))
+    m = re.match(r"(jar|deflate|jetty|gorilla|node-ws)-(\w+?)(?:-r\d+|-smoke|-rsmoke)$", fields.get("label", ""))
     if not m:
         continue
     for key, value in fields.items():
@@ -53,6 +53,12 @@ rows = [
     ("round trips/s, 1000 connections", "rtt1000", "rt_per_s", 0, False),
     ("connections held (19,000 opened)", "conns19k", "replied", 0, False),
     ("server KB per idle connection", "conns19k", "server_kb_per_conn", 1, False),
+    ("handshakes/s, 5,000 unpaced, first round after readiness", "hscold", "handshakes_per_s", 0, False),
+    ("slowest handshake ms, first round after readiness", "hscold", "handshake_max_ms", 0, False),
+    ("handshakes/s, 5,000 unpaced, third round (warm)", "hswarm", "handshakes_per_s", 0, False),
+    ("slowest handshake ms, third round", "hswarm", "handshake_max_ms", 0, False),
+    ("storm: s from SIGTERM to A until 5,000 clients talk to B", "storm", "all_back_s", 2, False),
+    ("storm: B's handshake p99 ms", "storm", "handshake_p99_ms", 0, False),
     ("compressing clients: connections that negotiated compression, of 100", "rtt100z", "compressed", 0, False),
     ("compressing clients: round trips/s, 100 connections", "rtt100z", "rt_per_s", 0, False),
     ("compressing clients: server CPU µs per round trip, 100 connections", "rtt100z", "server_cpu_us_per_rt", 1,

@@ -85,7 +85,11 @@ run() {
 	[[ $peer == jar ]] && spec=(jar "$jar")
 	[[ $peer == jetty ]] && spec=(jar "$jetty_jar")
 	log "$label"
-	LABEL=$label "$shared/run-peers.sh" "${spec[@]}" "$@" >/dev/null || log "$label: wsload exited $?"
+	# run-peers.sh starts the load once the port is open, which is before the jar's warm-up handshakes
+	# are done: here, where the steady state is measured, the jar runs without them; the handshake
+	# rounds and the storm below wait for readiness and measure the shipped warm-up.
+	JAVA_OPTS="${JAVA_OPTS:-} -Dtalk.warm-up.handshakes=0" LABEL=$label "$shared/run-peers.sh" "${spec[@]}" "$@" \
+		>/dev/null || log "$label: wsload exited $?"
 }
 
 # startup LABEL RUNS COMMAND...: time from COMMAND to the first handshake on $port, RUNS times; the
@@ -118,10 +122,85 @@ startup_extracted() {
 	(cd "$dir" && startup "$kind${aot:++$aot}" 5 "$java" "${archive[@]}" "${mode[@]}" -jar "$(basename "$source")")
 }
 
+# serve PEER PORT LOG: starts one instance of PEER on 127.0.0.1:PORT in the background, and waits until
+# it answers (the jar: readiness, after its warm-up; the others: the port). Sets $served to its PID.
+serve() {
+	local peer=$1 p=$2 out=$3
+	case $peer in
+	jar) java ${JAVA_OPTS:-} -jar "$jar" --server.port="$p" --server.address=127.0.0.1 >"$out" 2>&1 & ;;
+	gorilla) "$BIN/gorilla" -addr "127.0.0.1:$p" >"$out" 2>&1 & ;;
+	node-ws) PORT=$p HOST=127.0.0.1 node "$BIN/node-ws/server.js" >"$out" 2>&1 & ;;
+	esac
+	served=$!
+	local path=/talk-to-server
+	[[ $peer == jar ]] && path=/actuator/health/readiness
+	for _ in $(seq 1 600); do
+		if [[ $peer == jar ]]; then
+			curl -fs -o /dev/null "http://127.0.0.1:$p$path" && return 0
+		else
+			(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && return 0
+		fi
+		kill -0 "$served" 2>/dev/null || { log "$peer on $p exited at start: see $out"; return 1; }
+		sleep 0.1
+	done
+	log "$peer on $p not ready within 60 s"
+	return 1
+}
+
+# unserve PID: TERM, then KILL after 10 s, of a server this script started.
+unserve() {
+	kill -TERM "$1" 2>/dev/null || return 0
+	for _ in $(seq 1 100); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+	kill -KILL "$1" 2>/dev/null || true
+}
+
+# handshake_rounds PEER REP N: one instance, just ready; three rounds of N unpaced handshakes (256 in
+# flight, wsload conns -rate 0) one after another: the first is the storm a fresh instance gets, the
+# third a warm one's. Summary lines PEER-hscold-rREP and PEER-hswarm-rREP.
+handshake_rounds() {
+	local peer=$1 rep=$2 n=$3 p=$((port + 1))
+	log "$peer-handshakes-r$rep"
+	serve "$peer" "$p" "$RUNS/$peer-handshakes-r$rep.server.log" || return 0
+	local pid=$served
+	for round in 1 2 3; do
+		local scenario=
+		((round == 1)) && scenario=hscold
+		((round == 3)) && scenario=hswarm
+		"$BIN/wsload" conns -url "ws://127.0.0.1:$p/talk-to-server" -c "$n" -rate 0 -hold 1s -pid "$pid" -json \
+			>"$RUNS/$peer-handshakes-r$rep-round$round.json" 2>/dev/null || true
+		[[ -n $scenario ]] && python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(" ".join(f"{k}={d[k]}" for k in ("handshakes_per_s", "handshake_p99_ms", "handshake_max_ms", "opened") if k in d))' \
+			"$RUNS/$peer-handshakes-r$rep-round$round.json" | sed "s/^/label=$peer-$scenario-r$rep /" >>"$RUNS/summary.txt"
+	done
+	unserve "$pid"
+}
+
+# storm PEER REP N: N clients on instance A; B started and ready; A gets SIGTERM (the jar closes them
+# with 1001, the others drop them) and every client reconnects to B (bench/storm.py). Summary line
+# PEER-storm-rREP: the time until all are back and talking, and B's handshake latencies.
+storm() {
+	local peer=$1 rep=$2 n=$3 a_port=$((port + 2)) b_port=$((port + 3))
+	log "$peer-storm-r$rep"
+	serve "$peer" "$a_port" "$RUNS/$peer-storm-a-r$rep.server.log" || return 0
+	local a=$served
+	serve "$peer" "$b_port" "$RUNS/$peer-storm-b-r$rep.server.log" || { unserve "$a"; return 0; }
+	local b=$served
+	python3 "$root/bench/storm.py" --from "$a_port" --to "$b_port" --pid "$a" -c "$n" --json \
+		>"$RUNS/$peer-storm-r$rep.json" 2>"$RUNS/$peer-storm-r$rep.err" || log "$peer-storm-r$rep: storm.py failed"
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+print(" ".join(f"{k}={d[k]}" for k in ("all_back_s", "reconnects_per_s", "handshake_p99_ms", "handshake_max_ms", "back") if d.get(k) is not None))' \
+		"$RUNS/$peer-storm-r$rep.json" 2>/dev/null | sed "s/^/label=$peer-storm-r$rep /" >>"$RUNS/summary.txt" || true
+	unserve "$b"
+	unserve "$a"
+}
+
 if ((smoke)); then
 	export WAIT_IDLE=0
 	run "jar-rtt100-smoke" jar rtt -c 10 -w 1s -d 2s -max-err 0
 	run "jar-conns-smoke" jar conns -c 200 -rate 1000 -hold 1s -max-err 0
+	storm jar smoke 200
 	JAVA_OPTS="${JAVA_OPTS:-} -Dtalk.compression.enabled=true" \
 		run "deflate-rtt100z-smoke" jar rtt -c 10 -w 1s -d 2s -compress -max-err 0
 	startup java-jar 1 java ${JAVA_OPTS:-} -jar "$jar"
@@ -142,6 +221,8 @@ else
 			# the jar with talk.compression.enabled=true, which accepts it.
 			variants=("$peer")
 			[[ $peer == jar ]] && variants=(jar deflate)
+			handshake_rounds "$peer" "$rep" 5000
+			storm "$peer" "$rep" 5000
 			for variant in "${variants[@]}"; do
 				opts=${JAVA_OPTS:-}
 				[[ $variant == deflate ]] && opts="$opts -Dtalk.compression.enabled=true"
@@ -171,7 +252,8 @@ if ((smoke)); then
 	# The smoke run must have measured something, without a failed connection.
 	grep -q 'label=jar-rtt100-smoke .*wsload_exit=0 ' "$RUNS/summary.txt" &&
 		grep -q 'label=jar-conns-smoke .*wsload_exit=0 ' "$RUNS/summary.txt" &&
-		grep -q 'label=deflate-rtt100z-smoke .*compressed=10 .*wsload_exit=0 ' "$RUNS/summary.txt" &&
+		grep -q 'label=deflate-rtt100z-smoke .*wsload_exit=0 .*compressed=10 ' "$RUNS/summary.txt" &&
+		grep -q 'label=jar-storm-rsmoke all_back_s=' "$RUNS/summary.txt" &&
 		grep -q '^startup=java-jar median_first_handshake_s=' "$RUNS/startup.txt" ||
 		{ log "smoke run failed: see $RUNS"; exit 1; }
 	log "smoke run OK"

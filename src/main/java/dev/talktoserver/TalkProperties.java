@@ -31,6 +31,7 @@ import org.springframework.util.unit.DataSize;
  * connection is closed with 1008
  * @param compression whether messages may be compressed (permessage-deflate, RFC 7692)
  * @param echo the {@code /echo} endpoint
+ * @param warmUp what the server does to itself before it reports itself ready
  * @param log how incoming messages are written to the log
  * @param auth who may open a connection
  */
@@ -41,8 +42,15 @@ public record TalkProperties(@DefaultValue("Hello from server!") String reply, @
 		@DefaultValue("75s") Duration idleTimeout, @DefaultValue("10s") Duration sendTimeLimit,
 		@DefaultValue("16KB") DataSize sendBufferSizeLimit, DataSize memoryBudget,
 		@DefaultValue("0") int maxMessagesPerSecond,
-		@DefaultValue Compression compression, @DefaultValue Echo echo, @DefaultValue Log log,
-		@DefaultValue Auth auth) {
+		@DefaultValue Compression compression, @DefaultValue Echo echo, @DefaultValue WarmUp warmUp,
+		@DefaultValue Log log, @DefaultValue Auth auth) {
+
+	/**
+	 * @param handshakes handshakes the server makes to itself over loopback before it reports itself
+	 * ready, so that the first storm of clients finds the handshake path compiled; 0 for none
+	 */
+	public record WarmUp(@DefaultValue("2000") int handshakes) {
+	}
 
 	/**
 	 * @param enabled whether the handshake accepts a client's offer of permessage-deflate (RFC 7692), on

@@ -1,25 +1,30 @@
 package dev.talktoserver.server;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
 import dev.talktoserver.TalkProperties;
 import dev.talktoserver.observability.TalkMetrics;
 
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.util.unit.DataSize;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.config.annotation.EnableWebSocket;
-import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
-import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistration;
-import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
+import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 
 /**
  * The endpoints, {@value TalkHandler#PATH} and {@value EchoHandler#PATH}, each behind the same origin
- * policy, token check, handshake gate and session guard.
+ * policy, token check, handshake gate and session guard, served by a filter of their own
+ * ({@link HandshakeRoute}) rather than through Spring MVC.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableWebSocket
-class WebSocketConfig implements WebSocketConfigurer {
+class WebSocketConfig {
 
 	/**
 	 * The container's per-connection message buffer. Messages arrive in parts of at most this size
@@ -28,59 +33,39 @@ class WebSocketConfig implements WebSocketConfigurer {
 	 */
 	static final int MESSAGE_BUFFER_SIZE = 512;
 
-	private final TalkHandler talkHandler;
-
-	private final EchoHandler echoHandler;
-
-	private final SessionRegistry sessions;
-
-	private final SessionTuning tuning;
-
-	private final OriginPolicy originPolicy;
-
-	private final TokenCheck tokenCheck;
-
-	private final HandshakeGate gate;
-
-	private final HandshakeRequestCheck handshakeHandler;
-
-	private final TalkMetrics metrics;
-
-	private final TalkProperties properties;
-
-	WebSocketConfig(TalkHandler talkHandler, EchoHandler echoHandler, SessionRegistry sessions, SessionTuning tuning,
-			OriginPolicy originPolicy, TokenCheck tokenCheck, HandshakeGate gate, HandshakeRequestCheck handshakeHandler, TalkMetrics metrics,
+	@Bean
+	FilterRegistrationBean<HandshakeRoute> webSocketEndpoints(TalkHandler talkHandler, EchoHandler echoHandler,
+			SessionRegistry sessions, SessionTuning tuning, OriginPolicy originPolicy, TokenCheck tokenCheck,
+			HandshakeGate gate, HandshakeRequestCheck handshakeHandler, TalkMetrics metrics,
 			TalkProperties properties) {
-		this.talkHandler = talkHandler;
-		this.echoHandler = echoHandler;
-		this.sessions = sessions;
-		this.tuning = tuning;
-		this.originPolicy = originPolicy;
-		this.tokenCheck = tokenCheck;
-		this.gate = gate;
-		this.handshakeHandler = handshakeHandler;
-		this.metrics = metrics;
-		this.properties = properties;
-	}
-
-	@Override
-	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-		register(registry, this.talkHandler, TalkHandler.PATH, this.properties.maxTextMessageSize());
-		register(registry, this.echoHandler, EchoHandler.PATH, this.properties.echo().maxMessageSize());
-	}
-
-	private void register(WebSocketHandlerRegistry registry, WebSocketHandler handler, String path,
-			DataSize maxMessageSize) {
-		SessionGuard guarded = new SessionGuard(handler, this.metrics.endpoint(path), maxMessageSize.toBytes(),
-				this.sessions, this.tuning, this.properties.maxMessagesPerSecond());
-		WebSocketHandlerRegistration registration = registry.addHandler(guarded, path)
-			.setHandshakeHandler(this.handshakeHandler)
-			// Strangers learn nothing past the token check, not even whether the server is full.
-			.addInterceptors(this.originPolicy, this.tokenCheck, this.gate);
-		// Spring adds its own origin check after ours; given the same origins it never disagrees.
-		if (!this.properties.allowedOrigins().isEmpty()) {
-			registration.setAllowedOriginPatterns(this.properties.allowedOrigins().toArray(String[]::new));
+		// Strangers learn nothing past the token check, not even whether the server is full. Spring's own
+		// origin check comes after ours, as its registry would add it; given the same origins it never
+		// disagrees.
+		List<HandshakeInterceptor> interceptors = new ArrayList<>(List.of(originPolicy, tokenCheck, gate));
+		OriginHandshakeInterceptor springOriginCheck = new OriginHandshakeInterceptor();
+		if (!properties.allowedOrigins().isEmpty()) {
+			springOriginCheck.setAllowedOriginPatterns(properties.allowedOrigins());
 		}
+		interceptors.add(springOriginCheck);
+		Map<String, WebSocketHttpRequestHandler> endpoints = Map.of(
+				TalkHandler.PATH, endpoint(talkHandler, TalkHandler.PATH, properties.maxTextMessageSize(), sessions,
+						tuning, handshakeHandler, interceptors, metrics, properties),
+				EchoHandler.PATH, endpoint(echoHandler, EchoHandler.PATH, properties.echo().maxMessageSize(), sessions,
+						tuning, handshakeHandler, interceptors, metrics, properties));
+		FilterRegistrationBean<HandshakeRoute> registration = new FilterRegistrationBean<>(new HandshakeRoute(endpoints));
+		registration.addUrlPatterns(TalkHandler.PATH, EchoHandler.PATH);
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
+	}
+
+	private static WebSocketHttpRequestHandler endpoint(WebSocketHandler handler, String path, DataSize maxMessageSize,
+			SessionRegistry sessions, SessionTuning tuning, HandshakeRequestCheck handshakeHandler,
+			List<HandshakeInterceptor> interceptors, TalkMetrics metrics, TalkProperties properties) {
+		SessionGuard guarded = new SessionGuard(handler, metrics.endpoint(path), maxMessageSize.toBytes(), sessions,
+				tuning, properties.maxMessagesPerSecond());
+		WebSocketHttpRequestHandler endpoint = new WebSocketHttpRequestHandler(guarded, handshakeHandler);
+		endpoint.setHandshakeInterceptors(interceptors);
+		return endpoint;
 	}
 
 	@Bean
