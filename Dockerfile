@@ -6,7 +6,7 @@
 ARG BUILD_IMAGE=eclipse-temurin:25-jdk
 ARG BASE_IMAGE=eclipse-temurin:25-jre
 # true: Spring AOT (the spring-aot Maven profile): the application context is planned at build time,
-# about a third off the start-up time (README, Performance). A start with settings that would plan
+# about a third off the start-up time (docs/performance.md). A start with settings that would plan
 # other beans (a management port of its own, other exposed endpoints, a profile) starts without the
 # plan and says so in a WARN line (dev.talktoserver.aot.PlanCheck). false: no plan, planned at every start.
 ARG SPRING_AOT=true
@@ -51,21 +51,26 @@ COPY --from=build /extracted/dependencies/ ./
 COPY --from=build /extracted/spring-boot-loader/ ./
 COPY --from=build /extracted/snapshot-dependencies/ ./
 COPY --from=build /extracted/application/ ./
-# An AOT cache (JEP 483/514/515, Java 25) from a training run: the server starts, the image's own
-# client talks to it (a handshake and two messages), then SIGTERM ends it and the JVM writes the cache.
-# Classes come pre-parsed, pre-linked and pre-initialised, those of the first handshake included (a run
-# that only started the context left them out: 0.1 s more to the first handshake), and the server starts
-# in about half the time. The port is the build's own, on loopback; the cache is written as root and
-# read by the unprivileged user at every start.
+# An AOT cache (JEP 483/514/515, Java 25) from a training run: the server starts and makes its warm-up
+# handshakes to itself (talk.warm-up.handshakes), it reports itself ready, the image's own client talks
+# to it (a handshake and two messages), then SIGTERM ends it and the JVM writes the cache. Classes come
+# pre-parsed, pre-linked and pre-initialised, those of the handshakes included (a run that only started
+# the context left them out: 0.1 s more to the first handshake), with the profiles of the warm-up's
+# methods, and the server starts in about half the time. The port is the build's own, on loopback; the
+# cache is written as root and read by the unprivileged user at every start. (Readiness is asked with
+# bash's /dev/tcp: the JRE image has no curl.)
 RUN java -XX:AOTCacheOutput=talk-to-server.aot $SPRING_AOT_SETTINGS -jar talk-to-server.jar \
       --server.address=127.0.0.1 --server.port=47080 --logging.level.root=warn & \
     server=$!; \
-    for attempt in $(seq 1 100); do \
+    for attempt in $(seq 1 600); do \
       kill -0 "$server" || break; \
-      java -jar talk-to-server.jar client ws://127.0.0.1:47080/talk-to-server -m training -m run >/dev/null 2>&1 \
-        && trained=yes && break; \
+      ready=$(bash -c 'exec 3<>/dev/tcp/127.0.0.1/47080 \
+        && printf "GET /actuator/health/readiness HTTP/1.0\r\n\r\n" >&3 && head -n 1 <&3' 2>/dev/null); \
+      case $ready in *" 200 "*) break ;; esac; \
       sleep 0.2; \
     done; \
+    java -jar talk-to-server.jar client ws://127.0.0.1:47080/talk-to-server -m training -m run >/dev/null 2>&1 \
+      && trained=yes; \
     kill -TERM "$server"; wait "$server"; \
     [ "$trained" = yes ] && [ -s talk-to-server.aot ] || { echo "AOT training run failed" >&2; exit 1; }
 USER 10001:10001

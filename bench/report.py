@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The README's performance table from bench/run.sh's summary lines: medians over repeats, and each
+"""The performance table of docs/performance.md from bench/run.sh's summary lines: medians over repeats, and each
 peer's ratio against gorilla measured in the same run.
 
     report.py SUMMARY_FILE [STARTUP_FILE]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The standard performance scenarios of the README's "Performance" section, against this project's jar
+# The standard performance scenarios of docs/performance.md, against this project's jar
 # and the peers in ../shared/bench (the blog's Go server, gin + gorilla/websocket, and Node's ws), in
 # one run, with a Markdown table of the results and their ratios against gorilla.
 #

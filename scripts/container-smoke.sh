@@ -10,8 +10,8 @@
 #                   ../shared/container/local-images.sh and builds on its stand-in base images.
 #                   The same as LOCAL_IMAGES=1.
 #   --no-build      test the image as it is; do not build it first.
-#   --no-spring-aot the image built with --build-arg SPRING_AOT=false (no Spring AOT; see the README's
-#                   Container image section), tagged :smoke-plain, and a check that it runs so.
+#   --no-spring-aot the image built with --build-arg SPRING_AOT=false (no Spring AOT; see
+#                   docs/operations.md, Container image), tagged :smoke-plain, and a check that it runs so.
 # Environment (all optional):
 #   CONTAINER_ENGINE  docker or podman (default: podman if installed, else docker)
 #   IMAGE             tag to build and test (default: localhost/talk-to-server:smoke)

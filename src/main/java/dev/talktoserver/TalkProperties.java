@@ -55,7 +55,7 @@ public record TalkProperties(@DefaultValue("Hello from server!") String reply, @
 	/**
 	 * @param enabled whether the handshake accepts a client's offer of permessage-deflate (RFC 7692), on
 	 * every endpoint; when off, the offer is declined and the client talks uncompressed, as every client
-	 * can. Off by default: the README's Performance section has the price in CPU and memory
+	 * can. Off by default: docs/protocol.md, Compression, has the price in CPU and memory
 	 */
 	public record Compression(@DefaultValue("false") boolean enabled) {
 	}

@@ -33,14 +33,14 @@ public class MemoryBudget {
 	/**
 	 * What an idle connection holds: Tomcat's and Spring's session objects, the handshake's headers, and
 	 * the 512-byte buffers. Measured as server RSS per idle connection with 5,000 to 19,000 held: 15.6 to
-	 * 21.4 KB (README, Performance); the higher one is counted.
+	 * 21.4 KB (docs/performance.md); the higher one is counted.
 	 */
 	static final long CONNECTION_BYTES = 22 * 1024;
 
 	/**
 	 * What permessage-deflate adds to a connection for as long as it is open: the zlib deflater and
 	 * inflater Tomcat gives each one, in native memory. Measured: 146.7 KB per idle compressed
-	 * connection against 15.6 KB uncompressed, 5,000 held (README, Compression).
+	 * connection against 15.6 KB uncompressed, 5,000 held (docs/protocol.md, Compression).
 	 */
 	static final long COMPRESSION_BYTES = 132 * 1024;
 

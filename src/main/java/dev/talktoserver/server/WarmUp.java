@@ -30,7 +30,7 @@ import org.springframework.stereotype.Component;
  * with a close, so that the JIT has
  * compiled the handshake path before the first real storm of clients arrives: after a drain, every
  * client of the stopped instance reconnects at once, usually to one that has just started, and a cold
- * JVM handles its first handshakes at half the rate of a warm one, or less (README, Performance). In the
+ * JVM handles its first handshakes at half the rate of a warm one, or less (docs/performance.md). In the
  * image, the AOT cache's training run does the same, so the cache holds the handshake path's profiles.
  * <p>
  * Readiness waits for it (an {@link ApplicationRunner} runs before the application is ready); the port
