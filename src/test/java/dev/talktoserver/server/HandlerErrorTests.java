@@ -15,6 +15,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 
@@ -47,7 +48,12 @@ class HandlerErrorTests {
 		bystander.close();
 	}
 
+	/**
+	 * An endpoint of the test's own, through Spring's registry (the application serves its endpoints by
+	 * a filter of their own, {@code HandshakeRoute}), behind the same session guard.
+	 */
 	@TestConfiguration(proxyBeanMethods = false)
+	@EnableWebSocket
 	static class FailingEndpoint {
 
 		@Bean
