@@ -31,7 +31,9 @@ final class HandshakeRoute extends OncePerRequestFilter {
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
-		WebSocketHttpRequestHandler endpoint = this.endpoints.get(request.getRequestURI());
+		// The path within the application, as the filter's URL patterns are: without a context path.
+		WebSocketHttpRequestHandler endpoint = this.endpoints
+			.get(request.getRequestURI().substring(request.getContextPath().length()));
 		if (endpoint == null) {
 			chain.doFilter(request, response);
 			return;
