@@ -8,50 +8,24 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import javax.net.ssl.SSLContext;
 
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
+import org.apache.tomcat.websocket.WsWebSocketContainer;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.socket.WebSocketHttpHeaders;
+import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 
 /**
- * The options of {@code talk-to-server client}, and what a run does with them.
+ * What a run of {@code talk-to-server client} does with its {@link Arguments}: checks that they go
+ * together, connects, and holds the conversation.
  */
-@Command(name = "client", mixinStandardHelpOptions = true, versionProvider = ClientVersion.class,
-		sortOptions = false, synopsisHeading = "",
-		customSynopsis = "Usage: java -jar talk-to-server.jar client [URL] [OPTIONS]%n",
-		description = { "Talks to a WebSocket server that answers text, such as talk-to-server: sends",
-				"each message, prints each reply as 'Received: TEXT', then closes with 1000.",
-				"With no message options it sends 'Hello from client!', like the blog's client." },
-		parameterListHeading = "%nArguments:%n", optionListHeading = "%nOptions:%n",
-		exitCodeListHeading = "%nExit status:%n", footerHeading = "%nExamples:%n",
-		usageHelpAutoWidth = true,
-		footer = { "  java -jar talk-to-server.jar client -m hi -m again",
-				"  java -jar talk-to-server.jar client ws://127.0.0.1:9000/talk-to-server",
-				"  java -jar talk-to-server.jar client -i          # type lines; Ctrl-D ends",
-				"  printf 'one\\ntwo\\n' | java -jar talk-to-server.jar client -i",
-				"  java -jar talk-to-server.jar client --origin http://localhost:8080 \\",
-				"      -H 'X-Trace: 42'",
-				"  java -jar talk-to-server.jar client -i --reconnect  # through restarts",
-				"  tail -f events.txt | java -jar talk-to-server.jar client -i --reconnect \\",
-				"      --reconnect-attempts 20 --reconnect-delay 1s",
-				"  TALK_TOKEN=$(cat token.txt) java -jar talk-to-server.jar client \\",
-				"      wss://localhost:8443/talk-to-server --ca-cert server.pem",
-				"  java -jar talk-to-server.jar client wss://localhost:8443/talk-to-server -k" })
-final class ClientCommand implements Callable<Integer> {
+final class ClientCommand {
 
 	static final String DEFAULT_URL = "ws://localhost:8080/talk-to-server";
 
@@ -59,81 +33,33 @@ final class ClientCommand implements Callable<Integer> {
 
 	static final String TOKEN_VARIABLE = "TALK_TOKEN";
 
-	@Spec
-	private CommandSpec spec;
+	private final URI url;
 
-	@Parameters(index = "0", arity = "0..1", paramLabel = "URL", defaultValue = DEFAULT_URL,
-			description = "ws:// or wss:// address of the endpoint (default: ${DEFAULT-VALUE})")
-	private URI url;
+	private final List<String> messages;
 
-	@Option(names = { "-m", "--message" }, paramLabel = "TEXT",
-			description = "Send TEXT and print the reply; repeat to send several, one after another")
-	private List<String> messages = new ArrayList<>();
+	private final boolean interactive;
 
-	@Option(names = { "-i", "--interactive" },
-			description = "Send each line read from standard input as it comes and print replies as they arrive; "
-					+ "at the end of input (Ctrl-D), wait for the last replies and close")
-	private boolean interactive;
+	private final String origin;
 
-	@Option(names = "--origin", paramLabel = "ORIGIN",
-			description = "Origin header to send, as a browser would (e.g. http://localhost:8080)")
-	private String origin;
+	private final List<String> headers;
 
-	@Option(names = { "-H", "--header" }, paramLabel = "NAME:VALUE",
-			description = "Extra handshake header; repeatable")
-	private List<String> headers = new ArrayList<>();
+	private final String token;
 
-	@Option(names = "--token", paramLabel = "TOKEN",
-			description = "Token to send as 'Authorization: Bearer TOKEN' (default: the " + TOKEN_VARIABLE
-					+ " environment variable, the safer choice: other users can see a command line)")
-	private String token;
+	private final Path caCert;
 
-	@Option(names = "--ca-cert", paramLabel = "FILE",
-			description = "For wss://, trust the certificates in this PEM file (the server's own, or its CA) "
-					+ "instead of the Java runtime's CAs")
-	private Path caCert;
+	private final boolean insecure;
 
-	@Option(names = { "-k", "--insecure" },
-			description = "For wss://, skip the certificate and host name check (testing only: anyone on the path "
-					+ "could read and change the conversation)")
-	private boolean insecure;
+	private final Duration connectTimeout;
 
-	@Option(names = "--connect-timeout", paramLabel = "DURATION", defaultValue = "5s",
-			converter = DurationConverter.class,
-			description = "How long the TCP connection and handshake may take (default: ${DEFAULT-VALUE}; "
-					+ "500ms, 10s, 1m)")
-	private Duration connectTimeout;
+	private final Duration replyTimeout;
 
-	@Option(names = "--reply-timeout", paramLabel = "DURATION", defaultValue = "10s",
-			converter = DurationConverter.class,
-			description = "How long to wait for each reply (default: ${DEFAULT-VALUE})")
-	private Duration replyTimeout;
+	private final boolean reconnect;
 
-	@Option(names = "--reconnect",
-			description = "When the server goes away (close 1001), restarts (1012), is overloaded (1013) or the "
-					+ "connection drops, connect again with exponential backoff and jitter, and send again the "
-					+ "messages not yet answered. Delivery is then at least once: each message gets a reply, and a "
-					+ "message whose reply was lost in flight gets two. Each reconnect is noted on stderr")
-	private boolean reconnect;
+	private final int reconnectAttempts;
 
-	@Option(names = "--reconnect-attempts", paramLabel = "N", defaultValue = "10",
-			description = "With --reconnect: attempts per outage before giving up with the exit status of the "
-					+ "lost connection; counts again from 1 after each successful reconnect (default: ${DEFAULT-VALUE})")
-	private int reconnectAttempts;
+	private final Duration reconnectDelay;
 
-	@Option(names = "--reconnect-delay", paramLabel = "DURATION", defaultValue = "500ms",
-			converter = DurationConverter.class,
-			description = "With --reconnect: the longest wait before the first attempt; it doubles with each "
-					+ "attempt up to --reconnect-max-delay, and each wait is random up to it (default: ${DEFAULT-VALUE})")
-	private Duration reconnectDelay;
-
-	@Option(names = "--reconnect-max-delay", paramLabel = "DURATION", defaultValue = "15s",
-			converter = DurationConverter.class,
-			description = "With --reconnect: the cap on the wait between attempts (default: ${DEFAULT-VALUE})")
-	private Duration reconnectMaxDelay;
-
-	@Option(names = { "-v", "--verbose" }, description = "Show the stack trace of a failure")
-	private boolean verbose;
+	private final Duration reconnectMaxDelay;
 
 	private final InputStream in;
 
@@ -143,53 +69,74 @@ final class ClientCommand implements Callable<Integer> {
 
 	private final Map<String, String> environment;
 
-	ClientCommand(InputStream in, PrintStream out, PrintStream err, Map<String, String> environment) {
+	/** Reads every option's value; a value that is not one (a duration, a number) fails here. */
+	ClientCommand(Arguments arguments, InputStream in, PrintStream out, PrintStream err,
+			Map<String, String> environment) {
+		this.url = arguments.url(DEFAULT_URL);
+		this.messages = arguments.all(ClientOption.MESSAGE);
+		this.interactive = arguments.has(ClientOption.INTERACTIVE);
+		this.origin = arguments.value(ClientOption.ORIGIN);
+		this.headers = arguments.all(ClientOption.HEADER);
+		this.token = arguments.value(ClientOption.TOKEN);
+		String caCert = arguments.value(ClientOption.CA_CERT);
+		this.caCert = (caCert != null) ? Path.of(caCert) : null;
+		this.insecure = arguments.has(ClientOption.INSECURE);
+		this.connectTimeout = arguments.duration(ClientOption.CONNECT_TIMEOUT);
+		this.replyTimeout = arguments.duration(ClientOption.REPLY_TIMEOUT);
+		this.reconnect = arguments.has(ClientOption.RECONNECT);
+		this.reconnectAttempts = arguments.integer(ClientOption.RECONNECT_ATTEMPTS);
+		this.reconnectDelay = arguments.duration(ClientOption.RECONNECT_DELAY);
+		this.reconnectMaxDelay = arguments.duration(ClientOption.RECONNECT_MAX_DELAY);
 		this.in = in;
 		this.out = out;
 		this.err = err;
 		this.environment = environment;
 	}
 
-	boolean verbose() {
-		return this.verbose;
-	}
-
-	@Override
-	public Integer call() {
+	/** Holds the conversation; every way it can fail is a {@link ClientFailure}. */
+	int call() {
 		validate();
 		BlockingQueue<Event> events = new LinkedBlockingQueue<>();
 		WebSocketHttpHeaders headers = handshakeHeaders();
 		SSLContext sslContext = sslContext();
-		Conversation conversation = new Conversation(events,
-				() -> Connection.open(this.url, headers, sslContext, this.connectTimeout, events), this.url, this.out,
-				this.err, this.replyTimeout, reconnectPolicy());
-		conversation.connect();
-		if (this.interactive) {
-			if (Terminal.isInteractive()) {
-				this.err.println("Connected to " + this.url + ". Type a message and press Enter; Ctrl-D to finish.");
+		Reconnect reconnect = reconnectPolicy();
+		// Tomcat's container is made here rather than found by jakarta.websocket.ContainerProvider, whose
+		// ServiceLoader searches every jar of the archive; and it is destroyed at the end, so that its I/O
+		// thread has left epoll before the JVM exits (the JVM waits 300 ms for a thread in native code).
+		WsWebSocketContainer container = new WsWebSocketContainer();
+		try {
+			StandardWebSocketClient client = Connection.client(container, sslContext, this.connectTimeout);
+			Conversation conversation = new Conversation(events,
+					() -> Connection.open(client, this.url, headers, this.connectTimeout, events), this.url, this.out,
+					this.err, this.replyTimeout, reconnect);
+			conversation.connect();
+			if (this.interactive) {
+				if (Terminal.isInteractive()) {
+					this.err.println("Connected to " + this.url + ". Type a message and press Enter; Ctrl-D to finish.");
+				}
+				conversation.interact(new BufferedReader(new InputStreamReader(this.in, StandardCharsets.UTF_8)));
 			}
-			conversation.interact(new BufferedReader(new InputStreamReader(this.in, StandardCharsets.UTF_8)));
+			else {
+				conversation.exchange(this.messages.isEmpty() ? List.of(DEFAULT_MESSAGE) : this.messages);
+			}
+			return ExitCode.OK.code();
 		}
-		else {
-			conversation.exchange(this.messages.isEmpty() ? List.of(DEFAULT_MESSAGE) : this.messages);
+		finally {
+			container.destroy();
 		}
-		return ExitCode.OK.code();
 	}
 
 	private void validate() {
 		String scheme = this.url.getScheme();
 		if (scheme == null || !(scheme.equalsIgnoreCase("ws") || scheme.equalsIgnoreCase("wss"))
 				|| this.url.getHost() == null) {
-			throw new ParameterException(this.spec.commandLine(),
-					"'" + this.url + "' is not a WebSocket URL: use ws://HOST:PORT/PATH or wss://HOST:PORT/PATH");
+			throw new UsageError("'" + this.url + "' is not a WebSocket URL: use ws://HOST:PORT/PATH or wss://HOST:PORT/PATH");
 		}
 		if (this.interactive && !this.messages.isEmpty()) {
-			throw new ParameterException(this.spec.commandLine(),
-					"--message and --interactive do not go together: choose one");
+			throw new UsageError("--message and --interactive do not go together: choose one");
 		}
 		if (this.insecure && this.caCert != null) {
-			throw new ParameterException(this.spec.commandLine(),
-					"--ca-cert and --insecure do not go together: --ca-cert checks the certificate, --insecure does not");
+			throw new UsageError("--ca-cert and --insecure do not go together: --ca-cert checks the certificate, --insecure does not");
 		}
 	}
 
@@ -219,8 +166,7 @@ final class ClientCommand implements Callable<Integer> {
 		token = token.strip();
 		if (token.chars().anyMatch((c) -> Character.isWhitespace(c) || Character.isISOControl(c))) {
 			String source = (this.token != null) ? "--token" : TOKEN_VARIABLE;
-			throw new ParameterException(this.spec.commandLine(),
-					source + " has spaces or control characters in it; a token is one word");
+			throw new UsageError(source + " has spaces or control characters in it; a token is one word");
 		}
 		return token;
 	}
@@ -235,11 +181,10 @@ final class ClientCommand implements Callable<Integer> {
 			return Reconnect.NEVER;
 		}
 		if (this.reconnectAttempts < 1) {
-			throw new ParameterException(this.spec.commandLine(),
-					"--reconnect-attempts must be at least 1 (it was " + this.reconnectAttempts + ")");
+			throw new UsageError("--reconnect-attempts must be at least 1 (it was " + this.reconnectAttempts + ")");
 		}
 		if (this.reconnectMaxDelay.compareTo(this.reconnectDelay) < 0) {
-			throw new ParameterException(this.spec.commandLine(), "--reconnect-max-delay (" + this.reconnectMaxDelay
+			throw new UsageError("--reconnect-max-delay (" + this.reconnectMaxDelay
 					.toMillis() + " ms) is less than --reconnect-delay (" + this.reconnectDelay.toMillis() + " ms)");
 		}
 		return new Reconnect(this.reconnectAttempts, this.reconnectDelay, this.reconnectMaxDelay);
@@ -250,8 +195,7 @@ final class ClientCommand implements Callable<Integer> {
 		for (String header : this.headers) {
 			int colon = header.indexOf(':');
 			if (colon <= 0) {
-				throw new ParameterException(this.spec.commandLine(),
-						"--header '" + header + "' is not NAME:VALUE (for example --header 'X-Trace: 42')");
+				throw new UsageError("--header '" + header + "' is not NAME:VALUE (for example --header 'X-Trace: 42')");
 			}
 			result.add(header.substring(0, colon).trim(), header.substring(colon + 1).trim());
 		}
@@ -261,8 +205,7 @@ final class ClientCommand implements Callable<Integer> {
 		String token = token();
 		if (token != null) {
 			if (result.containsHeader(HttpHeaders.AUTHORIZATION)) {
-				throw new ParameterException(this.spec.commandLine(),
-						"a token and --header 'Authorization: ...' do not go together: choose one");
+				throw new UsageError("a token and --header 'Authorization: ...' do not go together: choose one");
 			}
 			if (!secure() && !isLoopback(this.url.getHost())) {
 				this.err.println("warning: the token goes to " + this.url.getHost()

@@ -1,14 +1,14 @@
 package dev.talktoserver.client;
 
-import picocli.CommandLine.IVersionProvider;
+/** What {@code client --version} prints: the version from the jar's manifest, which Spring Boot's Maven plugin writes. */
+final class ClientVersion {
 
-/** The version from the jar's manifest, which Spring Boot's Maven plugin writes. */
-final class ClientVersion implements IVersionProvider {
+	private ClientVersion() {
+	}
 
-	@Override
-	public String[] getVersion() {
+	static String text() {
 		String version = ClientVersion.class.getPackage().getImplementationVersion();
-		return new String[] { "talk-to-server client " + ((version != null) ? version : "(development build)") };
+		return "talk-to-server client " + ((version != null) ? version : "(development build)");
 	}
 
 }

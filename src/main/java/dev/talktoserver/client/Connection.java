@@ -22,6 +22,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
+
+import jakarta.websocket.WebSocketContainer;
 import javax.net.ssl.SSLException;
 
 import org.springframework.http.HttpHeaders;
@@ -62,14 +64,20 @@ final class Connection {
 	}
 
 	/**
-	 * Connects, with {@code sslContext} deciding whom a {@code wss://} connection trusts (null: the Java
-	 * runtime's CA certificates).
+	 * Spring's client over {@code container}, with {@code sslContext} deciding whom a {@code wss://}
+	 * connection trusts (null: the Java runtime's CA certificates).
 	 */
-	static Connection open(URI url, WebSocketHttpHeaders headers, SSLContext sslContext, Duration connectTimeout,
-			BlockingQueue<Event> events) {
-		StandardWebSocketClient client = new StandardWebSocketClient();
+	static StandardWebSocketClient client(WebSocketContainer container, SSLContext sslContext,
+			Duration connectTimeout) {
+		StandardWebSocketClient client = new StandardWebSocketClient(container);
 		client.setSslContext(sslContext);
 		client.setUserProperties(Map.of(TOMCAT_IO_TIMEOUT, String.valueOf(connectTimeout.toMillis())));
+		return client;
+	}
+
+	/** Connects with {@code client}, made by {@link #client}. */
+	static Connection open(StandardWebSocketClient client, URI url, WebSocketHttpHeaders headers,
+			Duration connectTimeout, BlockingQueue<Event> events) {
 		int number = numbers.incrementAndGet();
 		try {
 			WebSocketSession session = client.execute(new EventHandler(number, events), headers, url)

@@ -1,8 +1,5 @@
 package dev.talktoserver.client;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * What the client's exit status means. Scripts can tell a server that is down from one that said no,
  * from one that was too slow, from one that hung up.
@@ -27,17 +24,13 @@ enum ExitCode {
 		this.meaning = meaning;
 	}
 
-	/** The exit status section of {@code --help}, in order. */
-	static Map<String, String> helpList() {
-		Map<String, String> list = new LinkedHashMap<>();
-		for (ExitCode exitCode : values()) {
-			list.put("  " + exitCode.code, exitCode.meaning);
-		}
-		return list;
-	}
-
 	int code() {
 		return this.code;
+	}
+
+	/** What it means, for {@code --help}. */
+	String meaning() {
+		return this.meaning;
 	}
 
 }

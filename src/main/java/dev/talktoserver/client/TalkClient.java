@@ -2,10 +2,7 @@ package dev.talktoserver.client;
 
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
 import java.util.Map;
-
-import picocli.CommandLine;
 
 /**
  * Entry point of {@code java -jar talk-to-server.jar client ...}: parses the command line, runs the
@@ -28,25 +25,36 @@ public final class TalkClient {
 
 	/** Runs with {@code environment} in place of the process's, for {@code TALK_TOKEN}. */
 	static int run(String[] args, Map<String, String> environment, InputStream in, PrintStream out, PrintStream err) {
-		ClientCommand command = new ClientCommand(in, out, err, environment);
-		CommandLine commandLine = new CommandLine(command);
-		commandLine.getCommandSpec().usageMessage().exitCodeList(ExitCode.helpList());
-		commandLine.setOut(new PrintWriter(out, true));
-		commandLine.setErr(new PrintWriter(err, true));
-		commandLine.setParameterExceptionHandler((ex, arguments) -> {
+		boolean verbose = false;
+		try {
+			Arguments arguments = Arguments.parse(args);
+			verbose = arguments.has(ClientOption.VERBOSE);
+			if (arguments.has(ClientOption.HELP)) {
+				out.print(Help.text());
+				return ExitCode.OK.code();
+			}
+			if (arguments.has(ClientOption.VERSION)) {
+				out.println(ClientVersion.text());
+				return ExitCode.OK.code();
+			}
+			return new ClientCommand(arguments, in, out, err, environment).call();
+		}
+		catch (UsageError ex) {
 			err.println("error: " + ex.getMessage());
 			err.println("Try 'java -jar talk-to-server.jar client --help' for the options.");
 			return ExitCode.USAGE.code();
-		});
-		commandLine.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+		}
+		catch (RuntimeException ex) {
 			ExitCode exitCode = (ex instanceof ClientFailure failure) ? failure.exitCode() : ExitCode.FAILED;
 			err.println("error: " + ((ex instanceof ClientFailure) ? ex.getMessage() : ex.toString()));
-			if (command.verbose()) {
+			if (verbose) {
 				ex.printStackTrace(err);
 			}
 			return exitCode.code();
-		});
-		return commandLine.execute(args);
+		}
+		finally {
+			out.flush();
+		}
 	}
 
 }
