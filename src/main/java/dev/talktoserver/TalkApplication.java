@@ -21,12 +21,16 @@ public class TalkApplication {
 	 * Tomcat's WebSocket read, write and encoding buffers, allocated per connection for as long as it is
 	 * open: 8 KiB each by default. Messages of any size still pass, in more parts; an idle connection
 	 * costs a fraction of the memory. Set here, before Tomcat's WebSocket classes load (they read it
-	 * once), unless given on the command line.
+	 * once), unless given on the command line. Not for the client, which holds one connection: Tomcat's
+	 * client decrypts a TLS record into its read buffer whole, and fails a wss:// handshake with a
+	 * {@code ReadBufferOverflowException} when that buffer is 512 bytes.
 	 */
 	static final String TOMCAT_WEBSOCKET_BUFFER_SIZE = "org.apache.tomcat.websocket.DEFAULT_BUFFER_SIZE";
 
+	private static final boolean SMALL_BUFFERS_SET_HERE = System.getProperty(TOMCAT_WEBSOCKET_BUFFER_SIZE) == null;
+
 	static {
-		if (System.getProperty(TOMCAT_WEBSOCKET_BUFFER_SIZE) == null) {
+		if (SMALL_BUFFERS_SET_HERE) {
 			System.setProperty(TOMCAT_WEBSOCKET_BUFFER_SIZE, "512");
 		}
 	}
@@ -41,6 +45,9 @@ public class TalkApplication {
 
 	public static void main(String[] args) {
 		if (args.length > 0 && args[0].equals("client")) {
+			if (SMALL_BUFFERS_SET_HERE) {
+				System.clearProperty(TOMCAT_WEBSOCKET_BUFFER_SIZE);
+			}
 			System.exit(TalkClient.run(Arrays.copyOfRange(args, 1, args.length)));
 		}
 		String aotFromEnvironment = System.getenv("SPRING_AOT_ENABLED");
