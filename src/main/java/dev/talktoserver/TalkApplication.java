@@ -2,7 +2,7 @@ package dev.talktoserver;
 
 import java.util.Arrays;
 
-import dev.talktoserver.client.TalkClient;
+import dev.talktoserver.client.ClientLauncher;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -48,7 +48,7 @@ public class TalkApplication {
 			if (SMALL_BUFFERS_SET_HERE) {
 				System.clearProperty(TOMCAT_WEBSOCKET_BUFFER_SIZE);
 			}
-			System.exit(TalkClient.run(Arrays.copyOfRange(args, 1, args.length)));
+			System.exit(ClientLauncher.run(Arrays.copyOfRange(args, 1, args.length)));
 		}
 		String aotFromEnvironment = System.getenv("SPRING_AOT_ENABLED");
 		if (System.getProperty(AOT_ENABLED) == null && aotFromEnvironment != null) {

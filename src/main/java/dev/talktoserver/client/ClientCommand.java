@@ -136,7 +136,8 @@ final class ClientCommand {
 			throw new UsageError("--message and --interactive do not go together: choose one");
 		}
 		if (this.insecure && this.caCert != null) {
-			throw new UsageError("--ca-cert and --insecure do not go together: --ca-cert checks the certificate, --insecure does not");
+			throw new UsageError("--ca-cert and --insecure do not go together: --ca-cert checks the certificate, "
+					+ "--insecure does not");
 		}
 	}
 

@@ -47,10 +47,10 @@ final class Connection {
 
 	/**
 	 * How Tomcat's client reports a handshake answered with something other than 101; a 401 with a
-	 * challenge it cannot answer itself (Bearer) says "HTTP response code [401]".
+	 * challenge it cannot answer itself (Bearer) says "HTTP response code [401]". Compiled when a
+	 * connection fails, not when one opens: regular expressions are some 30 classes of a one-shot run.
 	 */
-	private static final Pattern REFUSED_STATUS = Pattern
-		.compile("HTTP response (?:from the server|code) \\[(\\d{3})\\]");
+	private static final String REFUSED_STATUS = "HTTP response (?:from the server|code) \\[(\\d{3})\\]";
 
 	private static final AtomicInteger numbers = new AtomicInteger();
 
@@ -148,7 +148,8 @@ final class Connection {
 						"cannot connect to " + target + ": unknown host '" + url.getHost() + "'; check the URL",
 						failure);
 			}
-			Matcher status = (cause.getMessage() != null) ? REFUSED_STATUS.matcher(cause.getMessage()) : null;
+			Matcher status = (cause.getMessage() != null)
+					? Pattern.compile(REFUSED_STATUS).matcher(cause.getMessage()) : null;
 			if (status != null && status.find()) {
 				return handshakeRefused(url, Integer.parseInt(status.group(1)), failure, tokenSent);
 			}
