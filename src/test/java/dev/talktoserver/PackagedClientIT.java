@@ -57,7 +57,7 @@ class PackagedClientIT {
 	void aWrongOptionExitsTwoAndPointsToTheHelp() throws Exception {
 		PackagedClient run = PackagedClient.run("--mesage", "hi");
 		assertThat(run.exitCode()).isEqualTo(2);
-		assertThat(run.err()).isEqualTo("error: unknown option '--mesage'\n"
+		assertThat(run.err()).isEqualTo("error: unknown option '--mesage'; did you mean --message?\n"
 				+ "Try 'java -jar talk-to-server.jar client --help' for the options.\n");
 	}
 

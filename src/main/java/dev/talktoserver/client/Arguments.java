@@ -189,7 +189,10 @@ final class Arguments {
 	}
 
 	private static ClientOption byLongName(String name) {
+		// The options meant, most likely: those it starts or ends short of, else those two typing
+		// mistakes away (--mesage, --reconect).
 		List<ClientOption> prefixed = new ArrayList<>();
+		List<ClientOption> near = new ArrayList<>();
 		for (ClientOption option : ClientOption.values()) {
 			if (option.longName().equals(name)) {
 				return option;
@@ -197,6 +200,12 @@ final class Arguments {
 			if (option.longName().startsWith(name) || name.startsWith(option.longName())) {
 				prefixed.add(option);
 			}
+			else if (editDistance(name, option.longName()) <= 2) {
+				near.add(option);
+			}
+		}
+		if (prefixed.isEmpty()) {
+			prefixed = near;
 		}
 		String suggestion = "";
 		for (int i = 0; i < prefixed.size(); i++) {
@@ -204,6 +213,26 @@ final class Arguments {
 			suggestion += separator + prefixed.get(i).longName() + ((i == prefixed.size() - 1) ? "?" : "");
 		}
 		throw new UsageError("unknown option '" + name + "'" + suggestion);
+	}
+
+	/** How many characters to insert, delete or replace to turn one into the other (Levenshtein). */
+	static int editDistance(String one, String other) {
+		int[] previous = new int[other.length() + 1];
+		int[] current = new int[other.length() + 1];
+		for (int j = 0; j <= other.length(); j++) {
+			previous[j] = j;
+		}
+		for (int i = 1; i <= one.length(); i++) {
+			current[0] = i;
+			for (int j = 1; j <= other.length(); j++) {
+				int replace = previous[j - 1] + ((one.charAt(i - 1) == other.charAt(j - 1)) ? 0 : 1);
+				current[j] = Math.min(replace, Math.min(previous[j], current[j - 1]) + 1);
+			}
+			int[] swap = previous;
+			previous = current;
+			current = swap;
+		}
+		return previous[other.length()];
 	}
 
 	private static ClientOption byShortName(String name, String group) {

@@ -64,7 +64,8 @@ class ArgumentsTests {
 			"--connect|unknown option '--connect'; did you mean --connect-timeout?",
 			"--reconnect-|unknown option '--reconnect-'; did you mean --reconnect, --reconnect-attempts, "
 					+ "--reconnect-delay or --reconnect-max-delay?",
-			"-ix|unknown option '-x' (in '-ix')", "-m|option '--message' needs a value (TEXT)",
+			"-ix|unknown option '-x' (in '-ix')", "--mesage|unknown option '--mesage'; did you mean --message?",
+			"--reconect|unknown option '--reconect'; did you mean --reconnect?", "-m|option '--message' needs a value (TEXT)",
 			"--interactive=yes|option '--interactive' takes no value (it was given 'yes')" })
 	void aMistakeIsAUsageErrorThatNamesTheOption(String argument, String message) {
 		assertUsageError(() -> Arguments.parse(argument), message);
