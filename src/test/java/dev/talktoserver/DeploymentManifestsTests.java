@@ -46,7 +46,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The deployment files agree with the application they deploy: {@code deploy/k8s/} read into
  * Kubernetes' own types (fabric8's model, as a client would send them), and {@code deploy/nginx/talk.conf},
  * checked against {@code application.properties}, the {@link TalkProperties} defaults and the
- * Dockerfile. No cluster is needed; a change on one side that the other does not follow fails here.
+ * Dockerfile and its entry point. No cluster is needed; a change on one side that the other does not follow fails here.
  */
 class DeploymentManifestsTests {
 
@@ -188,8 +188,8 @@ class DeploymentManifestsTests {
 	void memoryLimitGivesAHeapWhoseBudgetHoldsTheConnectionCapAtItsWorst() throws IOException {
 		long limit = Quantity.getAmountInBytes(this.container.getResources().getLimits().get("memory")).longValue();
 		Matcher percentage = Pattern.compile("-XX:MaxRAMPercentage=(\\d+)")
-			.matcher(Files.readString(Path.of("Dockerfile"), StandardCharsets.UTF_8));
-		assertThat(percentage.find()).as("the image's MaxRAMPercentage").isTrue();
+			.matcher(Files.readString(Path.of("src/main/docker/entrypoint.sh"), StandardCharsets.UTF_8));
+		assertThat(percentage.find()).as("the server's MaxRAMPercentage in the image's entry point").isTrue();
 		long heap = limit * Long.parseLong(percentage.group(1)) / 100;
 		long budget = MemoryBudget.budgetBytes(this.talk, heap);
 		long worstCase = MemoryBudget.worstCasePerConnection(this.talk);
