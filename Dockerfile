@@ -58,20 +58,22 @@ COPY --from=build /extracted/application/ ./
 # the context left them out: 0.1 s more to the first handshake), with the profiles of the warm-up's
 # methods, and the server starts in about half the time. The client's run writes a cache of its own,
 # client.aot (18 MB): a one-shot `docker run IMAGE client` takes about half the time it takes with the
-# server's (docs/client.md). The port is the build's own, on loopback; the caches are written as root and
-# read by the unprivileged user at every start. (Readiness is asked with bash's /dev/tcp: the JRE image
-# has no curl.)
+# server's (docs/client.md). The port is the build's own, on loopback, and below the kernel's range of
+# ephemeral ports (32768-60999 by default), which outgoing connections take theirs from: at 47080, CI saw
+# "Port 47080 was already in use" once, right after the benchmark smoke's thousands of connections. The
+# caches are written as root and read by the unprivileged user at every start. (Readiness is asked with
+# bash's /dev/tcp: the JRE image has no curl.)
 RUN java -XX:AOTCacheOutput=talk-to-server.aot $SPRING_AOT_SETTINGS -jar talk-to-server.jar \
-      --server.address=127.0.0.1 --server.port=47080 --logging.level.root=warn & \
+      --server.address=127.0.0.1 --server.port=27080 --logging.level.root=warn & \
     server=$!; \
     for attempt in $(seq 1 600); do \
       kill -0 "$server" || break; \
-      ready=$(bash -c 'exec 3<>/dev/tcp/127.0.0.1/47080 \
+      ready=$(bash -c 'exec 3<>/dev/tcp/127.0.0.1/27080 \
         && printf "GET /actuator/health/readiness HTTP/1.0\r\n\r\n" >&3 && head -n 1 <&3' 2>/dev/null); \
       case $ready in *" 200 "*) break ;; esac; \
       sleep 0.2; \
     done; \
-    java -XX:AOTCacheOutput=client.aot -jar talk-to-server.jar client ws://127.0.0.1:47080/talk-to-server \
+    java -XX:AOTCacheOutput=client.aot -jar talk-to-server.jar client ws://127.0.0.1:27080/talk-to-server \
       -m training -m run >/dev/null 2>&1 \
       && trained=yes; \
     kill -TERM "$server"; wait "$server"; \
