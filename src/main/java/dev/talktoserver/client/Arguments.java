@@ -16,7 +16,7 @@ import java.util.Map;
  * getopt-style tools read theirs: {@code -m TEXT}, {@code -mTEXT}, {@code --message TEXT},
  * {@code --message=TEXT}, switches grouped ({@code -iv}), {@code --} before an argument that starts
  * with a dash. Written out rather than done with a library: a one-shot run is over in well under a
- * second, and an annotation-driven parser's reflection and class loading were a third of it.
+ * second, and an annotation-driven parser's reflection and class loading took about 0.3 s of it.
  * Every mistake is a {@link UsageError} that names the option.
  */
 final class Arguments {
