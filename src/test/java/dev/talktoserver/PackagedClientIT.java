@@ -1,10 +1,18 @@
 package dev.talktoserver;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.stream.Stream;
+
 import dev.talktoserver.support.PackagedClient;
 import dev.talktoserver.support.ServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.util.FileSystemUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +41,26 @@ class PackagedClientIT {
 		assertThat(run.exitCode()).as(run.err()).isZero();
 		assertThat(run.out()).isEqualTo("Received: Hello from server!\nReceived: Hello from server!\n");
 		assertThat(run.err()).isEmpty();
+	}
+
+	@Test
+	void theFirstRunCopiesTheClientsJarsIntoTheCacheAndLaterRunsUseThem() throws Exception {
+		FileSystemUtils.deleteRecursively(PackagedClient.CACHE);
+		String url = "ws://127.0.0.1:" + server.port() + "/talk-to-server";
+		assertThat(PackagedClient.run(url).exitCode()).isZero();
+		List<Path> builds;
+		try (Stream<Path> listed = Files.list(PackagedClient.CACHE.resolve("talk-to-server"))) {
+			builds = listed.toList();
+		}
+		assertThat(builds).as("the cache's directories").hasSize(1);
+		Path build = builds.get(0);
+		assertThat(build.getFileName().toString()).startsWith("client-");
+		assertThat(build.resolve("classes/dev/talktoserver/client/TalkClient.class")).isRegularFile();
+		FileTime made = Files.getLastModifiedTime(build);
+		PackagedClient again = PackagedClient.run(url);
+		assertThat(again.exitCode()).isZero();
+		assertThat(again.out()).isEqualTo("Received: Hello from server!\n");
+		assertThat(Files.getLastModifiedTime(build)).isEqualTo(made);
 	}
 
 	@Test

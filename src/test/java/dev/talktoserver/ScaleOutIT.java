@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import dev.talktoserver.support.JdkTestClient;
 import dev.talktoserver.support.JdkTestClient.Close;
 import dev.talktoserver.support.NginxProcess;
+import dev.talktoserver.support.PackagedClient;
 import dev.talktoserver.support.ServerProcess;
 import org.junit.jupiter.api.Test;
 
@@ -195,7 +196,9 @@ class ScaleOutIT {
 					Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(), "client",
 					url));
 			command.addAll(List.of(options));
-			return new ClientProcess(new ProcessBuilder(command).start());
+			ProcessBuilder builder = new ProcessBuilder(command);
+			builder.environment().put("XDG_CACHE_HOME", PackagedClient.CACHE.toString());
+			return new ClientProcess(builder.start());
 		}
 
 		void send(String line) throws IOException {

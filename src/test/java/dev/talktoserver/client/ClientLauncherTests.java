@@ -1,10 +1,7 @@
 package dev.talktoserver.client;
 
-import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
-import java.net.URLConnection;
-import java.net.URLStreamHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -52,20 +49,7 @@ class ClientLauncherTests {
 	}
 
 	private static URL[] urls(List<String> entries) {
-		URLStreamHandler unopened = new URLStreamHandler() {
-			@Override
-			protected URLConnection openConnection(URL url) throws IOException {
-				throw new IOException("not opened in this test");
-			}
-		};
-		return entries.stream().map((entry) -> {
-			try {
-				return new URL(null, JAR + entry, unopened);
-			}
-			catch (MalformedURLException ex) {
-				throw new IllegalStateException(ex);
-			}
-		}).toArray(URL[]::new);
+		return entries.stream().map((entry) -> NestedUrls.of(JAR + entry)).toArray(URL[]::new);
 	}
 
 }

@@ -13,8 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * One run of the client as people run it, {@code java -jar talk-to-server.jar client ARGS}, from the
  * packaged jar (system property {@code talk.jar}), with no input; its exit status and all it printed.
+ * Its cache ({@code XDG_CACHE_HOME}) is {@link #CACHE}, not the home directory's.
  */
 public record PackagedClient(int exitCode, String out, String err) {
+
+	public static final Path CACHE = Path.of("target", "packaged-client-cache").toAbsolutePath();
 
 	private static final long TIMEOUT_SECONDS = 30;
 
@@ -24,8 +27,9 @@ public record PackagedClient(int exitCode, String out, String err) {
 		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 				"-jar", jar.toString(), "client"));
 		command.addAll(List.of(arguments));
-		Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-			.start();
+		ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+		builder.environment().put("XDG_CACHE_HOME", CACHE.toString());
+		Process process = builder.start();
 		// The output is a few lines, well within the pipes' buffers: read once the client has exited.
 		assertThat(process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)).as("client exited within %d s", TIMEOUT_SECONDS)
 			.isTrue();
