@@ -44,7 +44,7 @@ class PackagedClientIT {
 	}
 
 	@Test
-	void theFirstRunCopiesTheClientsJarsIntoTheCacheAndLaterRunsUseThem() throws Exception {
+	void theFirstRunCopiesTheClientsJarsIntoTheCacheAndLaterRunsStartFromThem() throws Exception {
 		FileSystemUtils.deleteRecursively(PackagedClient.CACHE);
 		String url = "ws://127.0.0.1:" + server.port() + "/talk-to-server";
 		assertThat(PackagedClient.run(url).exitCode()).isZero();
@@ -57,10 +57,15 @@ class PackagedClientIT {
 		assertThat(build.getFileName().toString()).startsWith("client-");
 		assertThat(build.resolve("classes/dev/talktoserver/client/TalkClient.class")).isRegularFile();
 		FileTime made = Files.getLastModifiedTime(build);
-		PackagedClient again = PackagedClient.run(url);
+
+		Path classes = Path.of("target", "packaged-client-it-classes.log").toAbsolutePath();
+		PackagedClient again = PackagedClient.run(List.of("-Xlog:class+load:file=" + classes), url);
 		assertThat(again.exitCode()).isZero();
 		assertThat(again.out()).isEqualTo("Received: Hello from server!\n");
 		assertThat(Files.getLastModifiedTime(build)).isEqualTo(made);
+		assertThat(Files.readString(classes)).as("classes the second run loaded")
+			.contains("dev.talktoserver.client.TalkClient source: file:" + build.resolve("classes") + "/")
+			.doesNotContain("org.springframework.boot.loader.launch.JarLauncher");
 	}
 
 	@Test

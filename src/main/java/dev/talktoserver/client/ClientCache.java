@@ -23,14 +23,17 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
+import dev.talktoserver.launcher.ClientCacheDirectory;
+
 /**
  * The client's jars and classes, copied once out of the executable jar into the user's cache directory
  * ({@code $XDG_CACHE_HOME/talk-to-server}, else {@code ~/.cache/talk-to-server}), so that later runs read
  * them as plain files with the JDK's own zip code instead of as jars nested in a jar, which Spring Boot's
  * loader reads in Java that the first run of a JVM interprets (0.16 s of a one-shot run, docs/client.md).
  * <p>
- * One directory per build of the jar, named by its size and time, made under another name and renamed
- * when complete, so that a run finds it whole or not at all; the three newest are kept. Nothing is cached
+ * One directory per build of the jar ({@link ClientCacheDirectory}), made under another name and renamed
+ * when complete, so that a run finds it whole or not at all; the three newest are kept. Later runs
+ * start from it before Spring Boot's launcher does ({@code ClientFirstLauncher}). Nothing is cached
  * where the directory cannot be made, or belongs to someone else: the client then reads the nested jars.
  */
 final class ClientCache {
@@ -41,8 +44,6 @@ final class ClientCache {
 
 	private static final String BUILD_INFO = "META-INF/build-info.properties";
 
-	private static final String PREFIX = "client-";
-
 	private static final String PARTIAL = ".partial-";
 
 	private static final int KEPT = 3;
@@ -52,13 +53,7 @@ final class ClientCache {
 
 	/** Where the cache is for this user, or null when there is no home to put it in. */
 	static Path root(Map<String, String> environment) {
-		String cacheHome = environment.get("XDG_CACHE_HOME");
-		if (cacheHome != null && !cacheHome.isBlank()) {
-			return Path.of(cacheHome, "talk-to-server");
-		}
-		String home = System.getProperty("user.home");
-		return (home != null && !home.isBlank() && !home.equals("?")) ? Path.of(home, ".cache", "talk-to-server")
-				: null;
+		return ClientCacheDirectory.root(environment);
 	}
 
 	/**
@@ -75,22 +70,17 @@ final class ClientCache {
 			if (jar == null || !Files.isRegularFile(jar)) {
 				return null;
 			}
-			Path directory = root.resolve(PREFIX + Long.toHexString(Files.size(jar)) + "-"
-					+ Long.toHexString(Files.getLastModifiedTime(jar).toMillis()));
-			List<String> libraries = new ArrayList<>();
-			for (int i = 0; i < nested.length - 1; i++) {
-				libraries.add(entryName(nested[i]));
-			}
-			if (!Files.isDirectory(directory)) {
+			Path directory = ClientCacheDirectory.of(root, jar);
+			URL[] cached = ClientCacheDirectory.classPath(directory);
+			if (cached == null && !Files.exists(directory)) {
+				List<String> libraries = new ArrayList<>();
+				for (int i = 0; i < nested.length - 1; i++) {
+					libraries.add(entryName(nested[i]));
+				}
 				create(root, directory, jar, libraries);
+				cached = ClientCacheDirectory.classPath(directory);
 			}
-			requireOwnedByThisUser(directory);
-			URL[] classPath = new URL[nested.length];
-			for (int i = 0; i < libraries.size(); i++) {
-				classPath[i] = directory.resolve(fileName(libraries.get(i))).toUri().toURL();
-			}
-			classPath[libraries.size()] = directory.resolve("classes").toUri().toURL();
-			return classPath;
+			return cached;
 		}
 		catch (IOException | UncheckedIOException | IllegalArgumentException ex) {
 			// Not cached (no space, no rights, an unexpected URL): the nested jars serve as well, only slower.
@@ -103,7 +93,9 @@ final class ClientCache {
 			Files.createDirectories(root);
 			restrictToOwner(root);
 		}
-		requireOwnedByThisUser(root);
+		if (!ClientCacheDirectory.ownedByThisUser(root)) {
+			throw new IOException(root + " belongs to someone else");
+		}
 		Path partial = Files.createTempDirectory(root, directory.getFileName() + PARTIAL);
 		try (JarFile executable = new JarFile(jar.toFile())) {
 			for (String library : libraries) {
@@ -120,6 +112,10 @@ final class ClientCache {
 			if (executable.getEntry(BUILD_INFO) != null) {
 				copy(executable, BUILD_INFO, partial.resolve("classes").resolve(BUILD_INFO));
 			}
+			List<String> classPath = new ArrayList<>();
+			libraries.forEach((library) -> classPath.add(fileName(library)));
+			classPath.add("classes/");
+			Files.write(partial.resolve(ClientCacheDirectory.CLASS_PATH), classPath, StandardCharsets.UTF_8);
 			Files.move(partial, directory, StandardCopyOption.ATOMIC_MOVE);
 		}
 		catch (FileAlreadyExistsException | DirectoryNotEmptyException ex) {
@@ -146,7 +142,7 @@ final class ClientCache {
 	private static void prune(Path root) throws IOException {
 		List<Path> complete = new ArrayList<>();
 		List<Path> partial = new ArrayList<>();
-		try (DirectoryStream<Path> children = Files.newDirectoryStream(root, PREFIX + "*")) {
+		try (DirectoryStream<Path> children = Files.newDirectoryStream(root, ClientCacheDirectory.PREFIX + "*")) {
 			for (Path child : children) {
 				(child.getFileName().toString().contains(PARTIAL) ? partial : complete).add(child);
 			}
@@ -175,13 +171,6 @@ final class ClientCache {
 		}
 		catch (IOException ex) {
 			// Left for the next prune.
-		}
-	}
-
-	/** Code is loaded from there: someone else's directory could hold anything. */
-	private static void requireOwnedByThisUser(Path directory) throws IOException {
-		if (!Files.getOwner(directory).getName().equals(System.getProperty("user.name"))) {
-			throw new IOException(directory + " belongs to someone else");
 		}
 	}
 

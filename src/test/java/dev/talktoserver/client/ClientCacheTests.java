@@ -39,6 +39,8 @@ class ClientCacheTests {
 		assertThat(Path.of(classPath[2].getPath())).isDirectory().hasFileName("classes");
 		assertThat(build.resolve("classes/dev/talktoserver/client/TalkClient.class")).hasContent("class one");
 		assertThat(build.resolve("classes/META-INF/build-info.properties")).hasContent("build.version=1.0");
+		assertThat(build.resolve("class-path")).as("what ClientFirstLauncher starts from")
+			.hasContent("spring-core-7.0.8.jar\ntomcat-embed-core-11.0.27.jar\nclasses/");
 
 		FileTime made = Files.getLastModifiedTime(build.resolve("spring-core-7.0.8.jar"));
 		URL[] again = ClientCache.classPath(nestedUrls(jar), cache);

@@ -22,10 +22,18 @@ public record PackagedClient(int exitCode, String out, String err) {
 	private static final long TIMEOUT_SECONDS = 30;
 
 	public static PackagedClient run(String... arguments) throws IOException, InterruptedException {
+		return run(List.of(), arguments);
+	}
+
+	/** Like {@link #run(String...)}, with options for the JVM, such as {@code -Xlog:class+load}. */
+	public static PackagedClient run(List<String> jvmOptions, String... arguments)
+			throws IOException, InterruptedException {
 		Path jar = Path.of(System.getProperty("talk.jar", "target/talk-to-server.jar")).toAbsolutePath();
 		assertThat(jar).as("the packaged jar (system property talk.jar)").isRegularFile();
-		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-				"-jar", jar.toString(), "client"));
+		List<String> command = new ArrayList<>();
+		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.addAll(jvmOptions);
+		command.addAll(List.of("-jar", jar.toString(), "client"));
 		command.addAll(List.of(arguments));
 		ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
 		builder.environment().put("XDG_CACHE_HOME", CACHE.toString());
