@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
@@ -49,11 +48,6 @@ final class ClientCache {
 	private static final int KEPT = 3;
 
 	private ClientCache() {
-	}
-
-	/** Where the cache is for this user, or null when there is no home to put it in. */
-	static Path root(Map<String, String> environment) {
-		return ClientCacheDirectory.root(environment);
 	}
 
 	/**

@@ -6,6 +6,8 @@ import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.talktoserver.launcher.ClientCacheDirectory;
+
 /**
  * Starts the client from the executable jar in a class loader that sees only the jars it uses.
  * <p>
@@ -44,7 +46,7 @@ public final class ClientLauncher {
 		if (nested == null) {
 			return TalkClient.run(args);
 		}
-		URL[] cached = ClientCache.classPath(nested, ClientCache.root(System.getenv()));
+		URL[] cached = ClientCache.classPath(nested, ClientCacheDirectory.root(System.getenv()));
 		URL[] classPath = (cached != null) ? cached : nested;
 		URLClassLoader loader = new URLClassLoader("talk-to-server-client", classPath, launched.getParent());
 		Thread.currentThread().setContextClassLoader(loader);

@@ -12,6 +12,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
 
+import dev.talktoserver.launcher.ClientCacheDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,9 +75,9 @@ class ClientCacheTests {
 
 	@Test
 	void theCacheIsUnderXdgCacheHomeElseTheHomeDirectory() {
-		assertThat(ClientCache.root(Map.of("XDG_CACHE_HOME", "/var/cache/me")))
+		assertThat(ClientCacheDirectory.root(Map.of("XDG_CACHE_HOME", "/var/cache/me")))
 			.isEqualTo(Path.of("/var/cache/me/talk-to-server"));
-		assertThat(ClientCache.root(Map.of()))
+		assertThat(ClientCacheDirectory.root(Map.of()))
 			.isEqualTo(Path.of(System.getProperty("user.home"), ".cache", "talk-to-server"));
 	}
 
