@@ -3,26 +3,33 @@
 measure what everyone else gets. Raw WebSocket over asyncio (RFC 6455 by hand), loopback only, bounded
 in count and time; it stops by itself and closes every connection it opened.
 
-    bench/bad-clients.py --port PORT [--partial N] [--fragment BYTES] [--noread N] [--compress N]
-                         [--noread-messages N] [--flood N] [--hold SECONDS] [--json]
+    bench/bad-clients.py --port PORT [--partial N] [--fragment BYTES] [--noread N] [--noread-messages N]
+                         [--noread-echo N] [--noread-size BYTES] [--reconnect] [--compress N] [--flood N]
+                         [--hold SECONDS] [--json]
 
 Bad clients (each kind opened at up to --in-flight handshakes at a time, all kinds at once):
   --partial N    N connections to /talk-to-server, each sends the first --fragment bytes (default 60000)
                  of a text message (FIN clear) and never finishes it
   --noread N     N connections to /talk-to-server that send --noread-messages messages each (default
                  20000) as fast as they can and never read
+  --noread-echo N  N connections to /echo that send binary messages of --noread-size bytes (default
+                 1 MiB, random) as fast as they can, for as long as the run holds, and never read
+  --reconnect    a non-reading client (--noread, --noread-echo) whose connection the server closes or
+                 drops opens a new one at once and goes on, as an attacker would, until the hold ends
   --compress N   N connections that offer permessage-deflate (as browsers do), then stay idle
   --flood N      N handshakes to /talk-to-server, each closed at once once answered, as fast as they go
 Meanwhile, every 0.5 s: GET /actuator/health/liveness (timeout 5 s) and one round trip on a connection
 of its own to /talk-to-server (timeout 5 s; reconnects if it is closed). After --hold seconds (default
 30) with everything opened, it reports: handshakes answered by status, closes received by code,
-liveness answers (count, failures, slowest), the good client's round trips (count, failures, slowest).
+liveness answers (count, failures, slowest), the good client's round trips (count, failures, slowest),
+and how often the non-readers reconnected.
 Exit status 0; the numbers are for the caller to judge.
 """
 import argparse
 import asyncio
 import json
 import multiprocessing
+import os
 import resource
 import struct
 import time
@@ -36,6 +43,7 @@ class Tally:
         self.handshakes = Counter()
         self.closes = Counter()
         self.writers = []
+        self.reconnects = 0
 
 
 async def watch_close(reader, tally):
@@ -54,7 +62,7 @@ async def watch_close(reader, tally):
 async def open_bad(kind, tally, gate, tasks):
     async with gate:
         try:
-            path = "/echo" if kind == "compress" else "/talk-to-server"
+            path = "/echo" if kind in ("compress", "noread-echo") else "/talk-to-server"
             offer = "permessage-deflate; client_max_window_bits" if kind == "compress" else None
             status, reader, writer = await handshake(ARGS.port, path, offer)
         except (asyncio.TimeoutError, OSError) as error:
@@ -73,23 +81,27 @@ async def open_bad(kind, tally, gate, tasks):
             await writer.drain()
         except OSError:
             return
-        if kind == "noread":
-            tasks.append(asyncio.ensure_future(blast(writer)))
+        if kind in ("noread", "noread-echo"):
+            tasks.append(asyncio.ensure_future(blast(kind, writer, tally, gate, tasks)))
         else:
             tasks.append(asyncio.ensure_future(watch_close(reader, tally)))
 
 
-async def blast(writer):
-    """Sends messages and never reads; ends after --noread-messages or when the server stops taking them."""
-    frames = masked_frame(0x1, b"never reading") * 100
+async def blast(kind, writer, tally, gate, tasks):
+    """Sends messages and never reads; ends after --noread-messages (or, on /echo, the hold), or when the
+    server stops taking them for good. With --reconnect, a connection the server ends is replaced."""
+    frames = SMALL_FRAMES if kind == "noread" else LARGE_FRAME
     try:
-        for _ in range(ARGS.noread_messages // 100):
-            if STOP.is_set():
-                break
+        sent = 0
+        while not STOP.is_set() and (kind == "noread-echo" or ARGS.reconnect or sent < ARGS.noread_messages):
             writer.write(frames)
             await writer.drain()
+            sent += 100
     except OSError:
-        pass
+        if ARGS.reconnect and not STOP.is_set():
+            tally.reconnects += 1
+            writer.close()
+            await open_bad(kind, tally, gate, tasks)
 
 
 async def liveness(samples):
@@ -168,8 +180,8 @@ async def main():
     prober.start()
     started = time.monotonic()
     opening = [open_bad(kind, tally, gate, tasks)
-               for kind, n in (("partial", ARGS.partial), ("noread", ARGS.noread), ("compress", ARGS.compress),
-                               ("flood", ARGS.flood))
+               for kind, n in (("partial", ARGS.partial), ("noread", ARGS.noread), ("noread-echo", ARGS.noread_echo),
+                               ("compress", ARGS.compress), ("flood", ARGS.flood))
                for _ in range(n)]
     await asyncio.gather(*opening)
     opened_s = time.monotonic() - started
@@ -183,7 +195,7 @@ async def main():
     for task in tasks:
         task.cancel()
     result = {"opened_in_s": round(opened_s, 1), "handshakes": dict(tally.handshakes), "closes": dict(tally.closes),
-              **measured}
+              "reconnects": tally.reconnects, **measured}
     print(json.dumps(result) if ARGS.json else "\n".join(f"{k}: {v}" for k, v in result.items()))
 
 
@@ -194,6 +206,9 @@ if __name__ == "__main__":
     parser.add_argument("--fragment", type=int, default=60000)
     parser.add_argument("--noread", type=int, default=0)
     parser.add_argument("--noread-messages", type=int, default=20000)
+    parser.add_argument("--noread-echo", type=int, default=0)
+    parser.add_argument("--noread-size", type=int, default=1024 * 1024)
+    parser.add_argument("--reconnect", action="store_true")
     parser.add_argument("--compress", type=int, default=0)
     parser.add_argument("--flood", type=int, default=0)
     parser.add_argument("--hold", type=float, default=30)
@@ -201,10 +216,13 @@ if __name__ == "__main__":
     parser.add_argument("--json", action="store_true")
     ARGS = parser.parse_args()
     multiprocessing.set_start_method("fork")
-    total = ARGS.partial + ARGS.noread + ARGS.compress + ARGS.flood
+    total = ARGS.partial + ARGS.noread + ARGS.noread_echo + ARGS.compress + ARGS.flood
     if total > 18000:
         parser.error("at most 18,000 connections: one process holds at most about 19,700")
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    # Masked once and sent again and again: what the server does with them is what is measured.
+    SMALL_FRAMES = masked_frame(0x1, b"never reading") * 100
+    LARGE_FRAME = masked_frame(0x2, os.urandom(ARGS.noread_size))
     STOP = asyncio.Event()
     asyncio.run(main())

@@ -35,6 +35,8 @@ public final class EndpointMeters {
 
 	private final Timer handlerTime;
 
+	private final Counter readingPaused;
+
 	EndpointMeters(MeterRegistry registry, String endpoint) {
 		this.registry = registry;
 		this.endpoint = endpoint;
@@ -73,6 +75,10 @@ public final class EndpointMeters {
 					+ "delivered in parts")
 			.tag("endpoint", endpoint)
 			.register(registry);
+		this.readingPaused = Counter.builder("talk.backpressure.pauses")
+			.description("Times the server stopped reading from a session until it read more of what it is sent")
+			.tag("endpoint", endpoint)
+			.register(registry);
 	}
 
 	public String endpoint() {
@@ -109,6 +115,10 @@ public final class EndpointMeters {
 
 	public void sent() {
 		this.sent.increment();
+	}
+
+	public void readingPaused() {
+		this.readingPaused.increment();
 	}
 
 	public void handled(long nanos) {

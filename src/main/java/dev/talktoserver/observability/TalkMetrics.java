@@ -2,6 +2,7 @@ package dev.talktoserver.observability;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -41,6 +42,21 @@ public class TalkMetrics {
 			.register(this.registry);
 		Gauge.builder("talk.memory.held", () -> held.getAsLong())
 			.description("Bytes the open connections hold together, as the memory budget counts them")
+			.baseUnit("bytes")
+			.register(this.registry);
+	}
+
+	/**
+	 * The send path's gauges, read whenever the registry is scraped: connections from which the server
+	 * has stopped reading until they read more of what they are sent, and the bytes waiting to be sent to
+	 * all connections.
+	 */
+	public void sendQueues(IntSupplier heldBack, LongSupplier queuedBytes) {
+		Gauge.builder("talk.sessions.held.back", () -> heldBack.getAsInt())
+			.description("Open sessions from which nothing is read until they read more of what they are sent")
+			.register(this.registry);
+		Gauge.builder("talk.send.queued", () -> queuedBytes.getAsLong())
+			.description("Bytes waiting to be sent to the open sessions, the frames under way included")
 			.baseUnit("bytes")
 			.register(this.registry);
 	}

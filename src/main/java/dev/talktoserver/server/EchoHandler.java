@@ -1,7 +1,5 @@
 package dev.talktoserver.server;
 
-import java.io.IOException;
-
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.TextMessage;
@@ -10,10 +8,11 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 
 /**
  * {@code /echo}: sends every text and binary message back exactly, type preserved, for client
- * debugging and protocol conformance. Each part is echoed as it arrives, so a message of up to
- * {@code talk.echo.max-message-size} (checked by the session guard) passes through without a buffer of
- * that size. Messages are not
- * logged: this endpoint is for testing clients, and its messages can be large.
+ * debugging and protocol conformance. Each part is echoed as it arrives, as a part of one message, so a
+ * message of up to {@code talk.echo.max-message-size} (checked by the session guard) passes through
+ * without a buffer of that size, at the pace at which the client reads (the session's send path stops
+ * reading while too much waits for it). Messages are not logged: this endpoint is for testing clients,
+ * and its messages can be large.
  */
 @Component
 class EchoHandler extends AbstractWebSocketHandler {
@@ -27,13 +26,13 @@ class EchoHandler extends AbstractWebSocketHandler {
 	}
 
 	@Override
-	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
-		this.sessions.get(session).send(message);
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+		this.sessions.get(session).echo(message);
 	}
 
 	@Override
-	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) throws IOException {
-		this.sessions.get(session).send(message);
+	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+		this.sessions.get(session).echo(message);
 	}
 
 	@Override

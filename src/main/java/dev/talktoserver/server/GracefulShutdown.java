@@ -14,16 +14,23 @@ import org.springframework.stereotype.Component;
 /**
  * On shutdown, before the web server stops: readiness goes to REFUSING_TRAFFIC, new handshakes get
  * 503, and every open session is closed with 1001 "server shutting down", so that clients learn why and
- * can reconnect elsewhere rather than see their connection drop (1006). It then waits, briefly, for the
- * clients to answer the close.
+ * can reconnect elsewhere rather than see their connection drop (1006). What waits to be sent to a
+ * client is dropped; its close follows the frame under way. A session whose client has not taken that
+ * frame within a few seconds is dropped without a close.
  */
 @Component
 class GracefulShutdown implements SmartLifecycle {
 
 	private static final Logger logger = LoggerFactory.getLogger(GracefulShutdown.class);
 
-	/** How long clients get to answer the close frame before the web server stops regardless. */
-	private static final Duration CLOSE_ANSWER_WAIT = Duration.ofSeconds(5);
+	/**
+	 * How long a session may take to send its close frame: the frame under way, if any, goes first, and
+	 * a client that reads takes it in far less.
+	 */
+	private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+
+	/** How long the sessions dropped after that take to be gone. */
+	private static final Duration ABORT_WAIT = Duration.ofSeconds(1);
 
 	private final SessionRegistry sessions;
 
@@ -62,11 +69,20 @@ class GracefulShutdown implements SmartLifecycle {
 		for (TalkSession session : this.sessions.all()) {
 			session.close(CloseStatuses.SHUTTING_DOWN);
 		}
-		awaitClosed();
+		if (!awaitClosed(CLOSE_WAIT)) {
+			// Each still has a frame under way that its client has not taken: it will not take the close.
+			logger.info("shutting down: {} session(s) still had a frame under way after {} s; dropping them",
+					this.sessions.size(), CLOSE_WAIT.toSeconds());
+			for (TalkSession session : this.sessions.all()) {
+				session.abort();
+			}
+			awaitClosed(ABORT_WAIT);
+		}
 	}
 
-	private void awaitClosed() {
-		long deadline = System.nanoTime() + CLOSE_ANSWER_WAIT.toNanos();
+	/** Whether every session has closed within {@code wait}. */
+	private boolean awaitClosed(Duration wait) {
+		long deadline = System.nanoTime() + wait.toNanos();
 		try {
 			// A short poll: this runs once, at shutdown, and must not hold up the rest for long.
 			while (this.sessions.size() > 0 && System.nanoTime() < deadline) {
@@ -76,9 +92,7 @@ class GracefulShutdown implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		if (this.sessions.size() > 0) {
-			logger.info("shutting down: {} session(s) did not answer the close in time", this.sessions.size());
-		}
+		return this.sessions.size() == 0;
 	}
 
 	@Override

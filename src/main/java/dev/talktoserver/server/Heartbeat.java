@@ -1,6 +1,5 @@
 package dev.talktoserver.server;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -12,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
-import org.springframework.web.socket.handler.SessionLimitExceededException;
 
 /**
  * Keeps connections alive through proxies and load balancers, and ends the ones whose peer is gone:
@@ -60,20 +58,24 @@ class Heartbeat implements SmartLifecycle {
 	void sweep() {
 		long now = System.nanoTime();
 		for (TalkSession session : this.sessions.all()) {
+			if (session.broken()) {
+				session.closeBroken();
+				continue;
+			}
 			if (!session.isOpen()) {
+				continue;
+			}
+			if (session.readingPaused()) {
+				// The server is not reading from it: its silence is ours. A client that reads nothing at
+				// all is closed by the send time limit instead.
+				session.markReceived();
 				continue;
 			}
 			if (session.nanosSinceLastReceived(now) >= this.idleTimeoutNanos) {
 				session.close(CloseStatuses.idle(this.idleTimeout));
 				continue;
 			}
-			try {
-				session.pingIfQuiet(now, this.pingIntervalNanos);
-			}
-			catch (SessionLimitExceededException | IOException ex) {
-				logger.debug("session {}: ping failed: {}", session.id(), ex.toString());
-				session.close(CloseStatuses.SEND_FAILED);
-			}
+			session.pingIfQuiet(now, this.pingIntervalNanos);
 		}
 		this.budget.review();
 	}

@@ -1,7 +1,5 @@
 package dev.talktoserver.server;
 
-import java.io.IOException;
-
 import dev.talktoserver.observability.EndpointMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +11,6 @@ import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.SessionLimitExceededException;
 import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 /**
@@ -83,11 +80,6 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 		long start = System.nanoTime();
 		try {
 			super.handleMessage(session, message);
-		}
-		catch (SessionLimitExceededException | IOException ex) {
-			// Replies pile up, or a send timed out: the client is not reading what it is sent.
-			logger.debug("session {}: send failed: {}", talkSession.id(), ex.toString());
-			talkSession.close(CloseStatuses.SEND_FAILED);
 		}
 		catch (Exception ex) {
 			logger.error("session {} ({}) on {}: message handling failed; closing with 1011", talkSession.id(),

@@ -6,11 +6,10 @@ import dev.talktoserver.TalkProperties;
  * The per-connection limits from {@link TalkProperties}, converted once into the units the session's
  * code works in.
  */
-record SessionLimits(int sendTimeLimitMillis, int sendBufferSizeLimit, int maxMessagesPerSecond) {
+record SessionLimits(long sendBufferSizeLimit, int maxMessagesPerSecond) {
 
 	static SessionLimits from(TalkProperties properties) {
-		return new SessionLimits(Math.toIntExact(properties.sendTimeLimit().toMillis()),
-				Math.toIntExact(properties.sendBufferSizeLimit().toBytes()), properties.maxMessagesPerSecond());
+		return new SessionLimits(properties.sendBufferSizeLimit().toBytes(), properties.maxMessagesPerSecond());
 	}
 
 }

@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.talktoserver.TalkProperties;
 import dev.talktoserver.observability.EndpointMeters;
+import dev.talktoserver.observability.TalkMetrics;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketSession;
 
@@ -26,9 +28,13 @@ class SessionRegistry {
 
 	private final int maxConnections;
 
-	SessionRegistry(TalkProperties properties) {
+	private final Transport.Factory transports;
+
+	SessionRegistry(TalkProperties properties, ObjectProvider<Transport.Factory> transports, TalkMetrics metrics) {
 		this.limits = SessionLimits.from(properties);
 		this.maxConnections = properties.maxConnections();
+		this.transports = transports.getIfAvailable(() -> BlockingTransport::new);
+		metrics.sendQueues(this::heldBack, this::queuedBytes);
 	}
 
 	private volatile boolean shuttingDown;
@@ -38,7 +44,7 @@ class SessionRegistry {
 	 * to go at once, like the rest.
 	 */
 	TalkSession register(WebSocketSession session, EndpointMeters meters) {
-		TalkSession talkSession = new TalkSession(session, meters, this.limits);
+		TalkSession talkSession = new TalkSession(session, meters, this.limits, this.transports.of(session));
 		this.sessions.put(talkSession.id(), talkSession);
 		if (talkSession.compressed()) {
 			this.compressed.incrementAndGet();
@@ -98,6 +104,26 @@ class SessionRegistry {
 
 	boolean isShuttingDown() {
 		return this.shuttingDown;
+	}
+
+	/** How many open sessions the server has stopped reading from until they read more. */
+	int heldBack() {
+		int heldBack = 0;
+		for (TalkSession session : this.sessions.values()) {
+			if (session.readingPaused()) {
+				heldBack++;
+			}
+		}
+		return heldBack;
+	}
+
+	/** Bytes waiting to be sent to all open sessions. */
+	long queuedBytes() {
+		long bytes = 0;
+		for (TalkSession session : this.sessions.values()) {
+			bytes += session.queuedBytes();
+		}
+		return bytes;
 	}
 
 	/** A live view: sessions opened or closed meanwhile may or may not be seen. */

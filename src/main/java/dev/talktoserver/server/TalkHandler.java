@@ -1,6 +1,6 @@
 package dev.talktoserver.server;
 
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import dev.talktoserver.TalkProperties;
 import dev.talktoserver.observability.MessageLog;
@@ -27,20 +27,20 @@ class TalkHandler extends TextWebSocketHandler {
 
 	private final MessageLog messageLog;
 
-	/** Built once: every reply is the same text. */
-	private final TextMessage reply;
+	/** Encoded once: every reply is the same text. */
+	private final byte[] reply;
 
 	private final int maxLoggedChars;
 
 	TalkHandler(SessionRegistry sessions, MessageLog messageLog, TalkProperties properties) {
 		this.sessions = sessions;
 		this.messageLog = messageLog;
-		this.reply = new TextMessage(properties.reply());
+		this.reply = properties.reply().getBytes(StandardCharsets.UTF_8);
 		this.maxLoggedChars = properties.log().maxMessageChars();
 	}
 
 	@Override
-	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
 		TalkSession talkSession = this.sessions.get(session);
 		String part = message.getPayload();
 		if (!message.isLast()) {
@@ -57,7 +57,7 @@ class TalkHandler extends TextWebSocketHandler {
 			this.messageLog.received(talkSession.id(), talkSession.remoteAddress(), talkSession.endpoint(),
 					parts.start(), parts.chars());
 		}
-		talkSession.send(this.reply);
+		talkSession.sendText(this.reply);
 	}
 
 	@Override

@@ -1,31 +1,30 @@
 package dev.talktoserver.server;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.charset.StandardCharsets;
 
 import dev.talktoserver.observability.EndpointMeters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.PingMessage;
+import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 
 /**
- * One open connection as the server keeps it: a send path that many threads may use at once (Spring's
- * own sessions allow one sender at a time) and that gives up on a client that does not read, the names
- * the logs use for it (worked out once, not for every message), when it last sent anything, and what
- * is kept of the message it is in the middle of receiving, if any.
+ * One open connection as the server keeps it: its send path ({@link Outbox}: many threads may send at
+ * once, none waits for the client), the names the logs use for it (worked out once, not for every
+ * message), when it last sent anything, and what is kept of the message it is in the middle of
+ * receiving, if any.
  */
 final class TalkSession {
 
 	private static final Logger logger = LoggerFactory.getLogger(TalkSession.class);
-
-	/** Shared by every session: its payload is empty, so sending it consumes nothing. */
-	private static final PingMessage HEARTBEAT = new PingMessage(ByteBuffer.wrap(new byte[0]));
 
 	private final WebSocketSession session;
 
@@ -35,7 +34,7 @@ final class TalkSession {
 
 	private final EndpointMeters meters;
 
-	private final ConcurrentWebSocketSessionDecorator sender;
+	private final Outbox outbox;
 
 	private final MessageRateLimiter rateLimiter;
 
@@ -45,6 +44,8 @@ final class TalkSession {
 	private volatile long lastReceivedNanos = System.nanoTime();
 
 	private volatile boolean closing;
+
+	private volatile boolean broken;
 
 	/** Written and read by the heartbeat's one thread only. */
 	private long lastPingNanos = System.nanoTime();
@@ -56,13 +57,12 @@ final class TalkSession {
 
 	private long messageBytes;
 
-	TalkSession(WebSocketSession session, EndpointMeters meters, SessionLimits limits) {
+	TalkSession(WebSocketSession session, EndpointMeters meters, SessionLimits limits, Transport transport) {
 		this.session = session;
 		this.id = session.getId();
 		this.remoteAddress = describe(session.getRemoteAddress());
 		this.meters = meters;
-		this.sender = new ConcurrentWebSocketSessionDecorator(session, limits.sendTimeLimitMillis(),
-				limits.sendBufferSizeLimit());
+		this.outbox = new Outbox(transport, session, meters, limits.sendBufferSizeLimit(), this::sendFailed);
 		this.rateLimiter = MessageRateLimiter.perSecond(limits.maxMessagesPerSecond());
 		this.compressed = !session.getExtensions().isEmpty();
 	}
@@ -87,14 +87,25 @@ final class TalkSession {
 		return !this.closing && this.session.isOpen();
 	}
 
+	/** Sends a whole text message, given as UTF-8, from any thread; returns at once. */
+	void sendText(byte[] utf8) {
+		this.outbox.send(Frame.text(utf8, true));
+	}
+
 	/**
-	 * Sends from any thread. When another send is in progress the message waits in a buffer; a buffer
-	 * over its limit, or a send that has taken too long, raises
-	 * {@link org.springframework.web.socket.handler.SessionLimitExceededException}.
+	 * Sends back, as it came, a message or a part of one: parts go out in order as the parts of one
+	 * message. The payload is copied, as the container reuses its buffer once the handler returns.
 	 */
-	void send(WebSocketMessage<?> message) throws IOException {
-		this.sender.sendMessage(message);
-		this.meters.sent();
+	void echo(WebSocketMessage<?> part) {
+		if (part instanceof TextMessage text) {
+			this.outbox.send(Frame.text(text.getPayload().getBytes(StandardCharsets.UTF_8), text.isLast()));
+		}
+		else if (part instanceof BinaryMessage binary) {
+			ByteBuffer payload = binary.getPayload();
+			byte[] copy = new byte[payload.remaining()];
+			payload.get(copy);
+			this.outbox.send(Frame.binary(copy, binary.isLast()));
+		}
 	}
 
 	void markReceived() {
@@ -109,11 +120,24 @@ final class TalkSession {
 	 * Sends a ping when nothing has arrived for {@code intervalNanos} and no ping has gone out for as
 	 * long: a connection that is talking needs none.
 	 */
-	void pingIfQuiet(long now, long intervalNanos) throws IOException {
+	void pingIfQuiet(long now, long intervalNanos) {
 		if (now - this.lastReceivedNanos >= intervalNanos && now - this.lastPingNanos >= intervalNanos) {
 			this.lastPingNanos = now;
-			this.sender.sendMessage(HEARTBEAT);
+			this.outbox.send(Frame.ping());
 		}
+	}
+
+	/**
+	 * Whether the server has stopped reading from this client until it reads more of what it is sent:
+	 * meanwhile its silence says nothing about whether it is there.
+	 */
+	boolean readingPaused() {
+		return this.outbox.paused();
+	}
+
+	/** Bytes waiting to be sent to this client, the frame under way included. */
+	long queuedBytes() {
+		return this.outbox.bytes();
 	}
 
 	/** Counts a whole message against the rate limit; false when it goes over. */
@@ -137,7 +161,7 @@ final class TalkSession {
 	 */
 	long heldBytes() {
 		LoggedMessage partial = this.partialMessage;
-		return this.sender.getBufferSize() + ((partial != null) ? partial.heldBytes() : 0);
+		return this.outbox.bytes() + ((partial != null) ? partial.heldBytes() : 0);
 	}
 
 	/** What is kept of the message arriving in parts, allocated with its first part. */
@@ -156,25 +180,65 @@ final class TalkSession {
 	}
 
 	/**
-	 * Closes the connection with {@code status}, once, and logs why. Closes the session itself rather
-	 * than the send buffer in front of it, which would turn every code into its own 4500.
+	 * Closes the connection with {@code status}, once, and logs why. The close frame follows the frame
+	 * under way, if any; those waiting behind it are dropped.
 	 */
 	void close(CloseStatus status) {
-		synchronized (this) {
-			if (this.closing) {
-				return;
+		if (markClosing()) {
+			logger.info("session {} ({}) on {}: closing with {} ({})", this.id, this.remoteAddress, endpoint(),
+					status.getCode(), status.getReason());
+			this.outbox.close(status);
+		}
+	}
+
+	/**
+	 * Drops the connection without waiting for the frame under way: for a client that has not taken it
+	 * since it was told to close.
+	 */
+	void abort() {
+		markClosing();
+		this.outbox.abort(CloseStatus.NO_CLOSE_FRAME);
+	}
+
+	/**
+	 * A frame could not be sent. Not taken within the send time limit: the client does not read what it
+	 * is sent; the connection is dropped and closed with 1008, which it would not read either. Otherwise
+	 * the connection broke, or the container is closing it (a protocol error, the client's close): that
+	 * close comes next, and the heartbeat closes what is still open at its next sweep.
+	 */
+	private void sendFailed(Throwable failure) {
+		if (failure instanceof SocketTimeoutException || failure instanceof InterruptedByTimeoutException) {
+			if (markClosing()) {
+				CloseStatus status = CloseStatuses.SEND_FAILED;
+				logger.info("session {} ({}) on {}: closing with {} ({}): nothing taken for the send time limit",
+						this.id, this.remoteAddress, endpoint(), status.getCode(), status.getReason());
+				this.outbox.abort(status);
 			}
-			this.closing = true;
 		}
-		logger.info("session {} ({}) on {}: closing with {} ({})", this.id, this.remoteAddress, endpoint(),
-				status.getCode(), status.getReason());
-		try {
-			this.session.close(status);
+		else {
+			logger.debug("session {}: send failed: {}", this.id, failure.toString());
+			this.broken = true;
 		}
-		catch (IOException | RuntimeException ex) {
-			// The connection broke on the way out; it is closed either way.
-			logger.debug("session {}: close frame not sent: {}", this.id, ex.toString());
+	}
+
+	/** Whether a send failed because the connection broke: closed, quietly, if still open at the next sweep. */
+	boolean broken() {
+		return this.broken;
+	}
+
+	/** Closes a broken connection without a word: there is no one left to tell. */
+	void closeBroken() {
+		if (markClosing()) {
+			this.outbox.abort(CloseStatus.NO_CLOSE_FRAME);
 		}
+	}
+
+	private synchronized boolean markClosing() {
+		if (this.closing) {
+			return false;
+		}
+		this.closing = true;
+		return true;
 	}
 
 	private static String describe(InetSocketAddress address) {

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -46,8 +47,10 @@ class MemoryBudgetWarningTests {
 	private static MemoryBudget budget(Map<String, String> settings) {
 		TalkProperties properties = new Binder(new MapConfigurationPropertySource(settings)).bindOrCreate("talk",
 				TalkProperties.class);
-		return new MemoryBudget(new SessionRegistry(properties), new TalkMetrics(new SimpleMeterRegistry()),
-				properties);
+		TalkMetrics metrics = new TalkMetrics(new SimpleMeterRegistry());
+		SessionRegistry sessions = new SessionRegistry(properties,
+				new StaticListableBeanFactory().getBeanProvider(Transport.Factory.class), metrics);
+		return new MemoryBudget(sessions, metrics, properties);
 	}
 
 }

@@ -5,18 +5,27 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.talktoserver.support.JdkTestClient;
+import dev.talktoserver.support.PerMessageDeflate;
 import dev.talktoserver.support.RawWebSocket;
 import dev.talktoserver.support.RawWebSocket.Frame;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -24,13 +33,16 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
- * A client that floods messages and never reads its replies: it is cut off within the send time
- * limit, and 200 other clients are served as usual meanwhile.
+ * A client that floods messages and never reads its replies: it is cut off once a frame to it has
+ * waited for the send time limit (1 s here), what waited for it leaves the memory budget, and 200 other
+ * clients are served as usual meanwhile.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "talk.send-time-limit=1s", "talk.send-buffer-size-limit=64KB" })
+		properties = { "talk.send-time-limit=1s", "talk.compression.enabled=true" })
 @ExtendWith(OutputCaptureExtension.class)
 class SlowConsumerTests {
 
@@ -42,6 +54,15 @@ class SlowConsumerTests {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private SessionRegistry sessions;
+
+	@Autowired
+	private MemoryBudget budget;
+
+	@Autowired
+	private MeterRegistry registry;
 
 	@Test
 	void floodingClientThatNeverReadsIsCutOffWhileTwoHundredOthersAreServed(CapturedOutput output)
@@ -92,6 +113,53 @@ class SlowConsumerTests {
 			flood.close();
 			flooder.shutdownNow();
 		}
+	}
+
+	@ParameterizedTest(name = "compressed: {0}")
+	@ValueSource(booleans = { false, true })
+	void clientThatNeverReadsIsClosedWith1008AfterTheSendTimeLimitAndWhatWaitedForItIsFreed(boolean compressed,
+			CapturedOutput output) throws Exception {
+		double closedBefore = closedWith1008();
+		byte[] message = new byte[64 * 1024];
+		new Random(21).nextBytes(message);
+		Map<String, String> offer = compressed ? Map.of("Sec-WebSocket-Extensions", PerMessageDeflate.BROWSER_OFFER)
+				: Map.of();
+		RawWebSocket socket = RawWebSocket.connect(this.port, "/echo", TIMEOUT, 4096, offer);
+		ExecutorService sender = Executors.newSingleThreadExecutor();
+		try {
+			Future<?> sending = sender.submit(() -> {
+				while (true) {
+					socket.sendFrame(true, Frame.BINARY, message);
+				}
+			});
+			await().atMost(TIMEOUT).until(() -> this.sessions.heldBack() == 1);
+			long heldBackAt = System.nanoTime();
+			this.budget.review();
+			assertThat(this.budget.held()).as("what waits for it, counted in the budget")
+				.isGreaterThan(MemoryBudget.CONNECTION_BYTES + (compressed ? MemoryBudget.COMPRESSION_BYTES : 0)
+						+ 8 * 1024);
+			await().atMost(TIMEOUT).until(() -> this.sessions.size() == 0);
+			assertThat(Duration.ofNanos(System.nanoTime() - heldBackAt)).as("from being held back to closed")
+				.isGreaterThan(Duration.ofMillis(500))
+				.isLessThan(Duration.ofSeconds(5));
+			this.budget.review();
+			assertThat(this.budget.held()).isZero();
+			assertThat(closedWith1008()).isEqualTo(closedBefore + 1);
+			assertThat(output.getOut())
+				.contains("closing with 1008 (too slow: the client is not reading its messages)");
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> sending.get(30, TimeUnit.SECONDS))
+				.withCauseInstanceOf(IOException.class);
+		}
+		finally {
+			socket.close();
+			sender.shutdownNow();
+		}
+	}
+
+	private double closedWith1008() {
+		Counter closed = this.registry.find("talk.sessions.closed").tag("endpoint", "/echo").tag("code", "1008")
+			.counter();
+		return (closed != null) ? closed.count() : 0;
 	}
 
 	/** Sends 1 KiB messages until the server cuts the connection; returns how many went out. */

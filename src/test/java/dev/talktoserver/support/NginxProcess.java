@@ -93,7 +93,14 @@ public final class NginxProcess implements AutoCloseable {
 			.redirectOutput(directory.resolve("logs/stdout.log").toFile())
 			.start();
 		NginxProcess nginx = new NginxProcess(process, port, directory);
-		nginx.awaitReady();
+		try {
+			nginx.awaitReady();
+		}
+		catch (Throwable ex) {
+			// The caller never gets nginx to close: stop it here, or it outlives the test run.
+			nginx.close();
+			throw ex;
+		}
 		return nginx;
 	}
 

@@ -77,9 +77,11 @@ public final class RawWebSocket implements AutoCloseable {
 		return connect(port, path, timeout, 0, extraHeaders);
 	}
 
-	private static RawWebSocket connect(int port, String path, Duration timeout, int receiveBufferSize,
+	/** With a small receive buffer (if above 0) and more handshake headers. */
+	public static RawWebSocket connect(int port, String path, Duration timeout, int receiveBufferSize,
 			Map<String, String> extraHeaders) throws IOException {
 		Socket socket = new Socket();
+		socket.setTcpNoDelay(true);
 		if (receiveBufferSize > 0) {
 			socket.setReceiveBufferSize(receiveBufferSize);
 		}
