@@ -12,6 +12,8 @@
 #   --counts  numbers of non-reading clients (default "8 300 1000")
 #   --hold    seconds each run holds them (default 30)
 #   --smoke   8 clients for 3 s on each endpoint: proves the script works (CI)
+# Environment: JAR_ARGS, more arguments for the jar (for a comparison: --spring.threads.virtual.enabled=true),
+#   RUNS (output folder, default /tmp/talk-slow-readers-DATE).
 # The goal (docs/performance.md, Slow readers): liveness and the good client's round trip each under
 # 500 ms at worst, none failed, no OutOfMemoryError. Exit status 1 when a run misses it, 0 otherwise.
 # Output: one JSON line per run in $RUNS/slow-readers.jsonl, a Markdown table on stdout.
@@ -64,7 +66,8 @@ for java in "${javas[@]}"; do
 		for n in $counts; do
 			label="java$(echo "$version" | cut -d. -f1)-${path#/}-$n"
 			port=$(free_port)
-			"$java" -Xmx384m -jar "$jar" --server.port="$port" --server.address=127.0.0.1 \
+			# shellcheck disable=SC2086 # JAR_ARGS is a list of arguments
+			"$java" -Xmx384m -jar "$jar" --server.port="$port" --server.address=127.0.0.1 ${JAR_ARGS:-} \
 				>"$RUNS/$label.server.log" 2>&1 &
 			server=$!
 			for _ in $(seq 1 1200); do

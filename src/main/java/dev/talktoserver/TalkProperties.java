@@ -22,8 +22,11 @@ import org.springframework.util.unit.DataSize;
  * @param handshakeTimeout how long a new connection may take to complete its HTTP upgrade request
  * @param pingInterval how often a connection from which nothing has arrived is pinged
  * @param idleTimeout how long a connection may send nothing, not even a pong, before it is closed
- * @param sendTimeLimit how long one send to a client may take before the connection is given up
- * @param sendBufferSizeLimit how many bytes may wait for a slow client before the connection is given up
+ * @param sendTimeLimit how long a frame may wait for the client to take it before the connection is dropped
+ * and closed with 1008
+ * @param sendBufferSizeLimit how many bytes may wait to be sent to a client before the server stops reading
+ * from it, until half of them have gone: a client that sends faster than it reads is slowed to the pace
+ * at which it reads
  * @param memoryBudget how much all connections together may hold (idle connections, compression state,
  * waiting replies, messages arriving in parts) before handshakes get 503 and the connections holding the
  * most are closed with 1013; unset: half the JVM's maximum heap

@@ -30,7 +30,7 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import dev.talktoserver.server.MemoryBudget;
+import dev.talktoserver.server.connection.MemoryBudget;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
 
@@ -145,7 +145,7 @@ class DeploymentManifestsTests {
 
 	@Test
 	void closeWaitsHereAreTheServersOwn() throws IOException {
-		assertThat(Files.readString(Path.of("src/main/java/dev/talktoserver/server/GracefulShutdown.java")))
+		assertThat(Files.readString(Path.of("src/main/java/dev/talktoserver/server/connection/GracefulShutdown.java")))
 			.contains("CLOSE_WAIT = Duration.ofSeconds(" + CLOSE_WAIT.toSeconds() + ")")
 			.contains("ABORT_WAIT = Duration.ofSeconds(" + ABORT_WAIT.toSeconds() + ")");
 	}

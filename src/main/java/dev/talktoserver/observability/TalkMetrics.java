@@ -47,17 +47,19 @@ public class TalkMetrics {
 	}
 
 	/**
-	 * The send path's gauges, read whenever the registry is scraped: connections from which the server
-	 * has stopped reading until they read more of what they are sent, and the bytes waiting to be sent to
-	 * all connections.
+	 * The send path's gauges of one endpoint, read whenever the registry is scraped: its sessions from
+	 * which the server has stopped reading until they read more of what they are sent, and the bytes
+	 * waiting to be sent to its sessions.
 	 */
-	public void sendQueues(IntSupplier heldBack, LongSupplier queuedBytes) {
+	public void sendQueues(String endpoint, IntSupplier heldBack, LongSupplier queuedBytes) {
 		Gauge.builder("talk.sessions.held.back", () -> heldBack.getAsInt())
 			.description("Open sessions from which nothing is read until they read more of what they are sent")
+			.tag("endpoint", endpoint)
 			.register(this.registry);
 		Gauge.builder("talk.send.queued", () -> queuedBytes.getAsLong())
 			.description("Bytes waiting to be sent to the open sessions, the frames under way included")
 			.baseUnit("bytes")
+			.tag("endpoint", endpoint)
 			.register(this.registry);
 	}
 

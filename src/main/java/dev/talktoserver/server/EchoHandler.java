@@ -1,5 +1,6 @@
 package dev.talktoserver.server;
 
+import dev.talktoserver.server.connection.SessionRegistry;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.TextMessage;

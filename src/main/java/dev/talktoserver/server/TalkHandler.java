@@ -4,6 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 import dev.talktoserver.TalkProperties;
 import dev.talktoserver.observability.MessageLog;
+import dev.talktoserver.server.connection.CloseStatuses;
+import dev.talktoserver.server.connection.LoggedMessage;
+import dev.talktoserver.server.connection.SessionRegistry;
+import dev.talktoserver.server.connection.TalkSession;
 
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.BinaryMessage;

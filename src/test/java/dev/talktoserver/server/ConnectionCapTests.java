@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.talktoserver.support.JdkTestClient;
 import dev.talktoserver.support.RawWebSocket;
+import dev.talktoserver.server.connection.SessionRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

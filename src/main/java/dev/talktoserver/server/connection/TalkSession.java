@@ -1,0 +1,261 @@
+package dev.talktoserver.server.connection;
+
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.InterruptedByTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+import dev.talktoserver.observability.EndpointMeters;
+import dev.talktoserver.server.send.Frame;
+import dev.talktoserver.server.send.Outbox;
+import dev.talktoserver.server.send.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketMessage;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * One open connection as the server keeps it: its send path ({@link Outbox}: many threads may send at
+ * once, none waits for the client), the names the logs use for it (worked out once, not for every
+ * message), when it last sent anything, and what is kept of the message it is in the middle of
+ * receiving, if any.
+ */
+public final class TalkSession {
+
+	private static final Logger logger = LoggerFactory.getLogger(TalkSession.class);
+
+	private final WebSocketSession session;
+
+	private final String id;
+
+	private final String remoteAddress;
+
+	private final EndpointMeters meters;
+
+	private final Outbox outbox;
+
+	private final MessageRateLimiter rateLimiter;
+
+	/** Whether it negotiated permessage-deflate, the one extension the server may accept. */
+	private final boolean compressed;
+
+	private volatile long lastReceivedNanos = System.nanoTime();
+
+	private volatile boolean closing;
+
+	private volatile boolean broken;
+
+	/** Written and read by the heartbeat's one thread only. */
+	private long lastPingNanos = System.nanoTime();
+
+	// The message that is arriving in parts, if any. Only the thread that delivers this session's
+	// messages touches these, and it delivers one at a time.
+
+	private LoggedMessage partialMessage;
+
+	private long messageBytes;
+
+	TalkSession(WebSocketSession session, EndpointMeters meters, SessionLimits limits, Transport transport) {
+		this.session = session;
+		this.id = session.getId();
+		this.remoteAddress = describe(session.getRemoteAddress());
+		this.meters = meters;
+		this.outbox = new Outbox(transport, session, meters, limits.sendBufferSizeLimit(), limits.largestFrame(),
+				this::sendFailed);
+		this.rateLimiter = MessageRateLimiter.perSecond(limits.maxMessagesPerSecond());
+		this.compressed = !session.getExtensions().isEmpty();
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+	public String remoteAddress() {
+		return this.remoteAddress;
+	}
+
+	public String endpoint() {
+		return this.meters.endpoint();
+	}
+
+	boolean compressed() {
+		return this.compressed;
+	}
+
+	boolean isOpen() {
+		return !this.closing && this.session.isOpen();
+	}
+
+	/** Sends a whole text message, given as UTF-8, from any thread; returns at once. */
+	public void sendText(byte[] utf8) {
+		this.outbox.send(Frame.text(utf8, true));
+	}
+
+	/**
+	 * Sends back, as it came, a message or a part of one: parts go out in order as the parts of one
+	 * message. The payload is copied, as the container reuses its buffer once the handler returns.
+	 */
+	public void echo(WebSocketMessage<?> part) {
+		if (part instanceof TextMessage text) {
+			this.outbox.send(Frame.text(text.getPayload().getBytes(StandardCharsets.UTF_8), text.isLast()));
+		}
+		else if (part instanceof BinaryMessage binary) {
+			ByteBuffer payload = binary.getPayload();
+			byte[] copy = new byte[payload.remaining()];
+			payload.get(copy);
+			this.outbox.send(Frame.binary(copy, binary.isLast()));
+		}
+	}
+
+	void markReceived() {
+		this.lastReceivedNanos = System.nanoTime();
+	}
+
+	long nanosSinceLastReceived(long now) {
+		return now - this.lastReceivedNanos;
+	}
+
+	/**
+	 * Sends a ping when nothing has arrived for {@code intervalNanos} and no ping has gone out for as
+	 * long: a connection that is talking needs none.
+	 */
+	void pingIfQuiet(long now, long intervalNanos) {
+		if (now - this.lastReceivedNanos >= intervalNanos && now - this.lastPingNanos >= intervalNanos) {
+			this.lastPingNanos = now;
+			this.outbox.send(Frame.ping());
+		}
+	}
+
+	/**
+	 * Whether the server has stopped reading from this client until it reads more of what it is sent:
+	 * meanwhile its silence says nothing about whether it is there.
+	 */
+	boolean readingPaused() {
+		return this.outbox.paused();
+	}
+
+	/** Ends the reading thread's turn on this connection if it has had it long enough. */
+	void yieldIfTurnIsOver() {
+		this.outbox.yieldIfTurnIsOver();
+	}
+
+	/** Bytes waiting to be sent to this client, the frame under way included. */
+	long queuedBytes() {
+		return this.outbox.bytes();
+	}
+
+	/** Counts a whole message against the rate limit; false when it goes over. */
+	boolean withinRateLimit() {
+		return this.rateLimiter == null || this.rateLimiter.tryAcquire(System.nanoTime());
+	}
+
+	/**
+	 * Adds one part of a message to the running size of the message and returns the size so far. The
+	 * last part resets the count for the next message.
+	 */
+	long addToMessage(int partBytes, boolean last) {
+		long total = this.messageBytes + partBytes;
+		this.messageBytes = last ? 0 : total;
+		return total;
+	}
+
+	/**
+	 * Bytes this connection holds beyond what every open connection does: replies waiting to be sent and
+	 * what is kept of a message arriving in parts. Read from other threads, so approximate.
+	 */
+	long heldBytes() {
+		LoggedMessage partial = this.partialMessage;
+		return this.outbox.bytes() + ((partial != null) ? partial.heldBytes() : 0);
+	}
+
+	/** What is kept of the message arriving in parts, allocated with its first part. */
+	public LoggedMessage partialMessage(int maxLoggedChars) {
+		if (this.partialMessage == null) {
+			this.partialMessage = new LoggedMessage(maxLoggedChars);
+		}
+		return this.partialMessage;
+	}
+
+	/** Hands over the message arriving in parts, if any, and forgets it: an idle connection holds none. */
+	public LoggedMessage takePartialMessage() {
+		LoggedMessage message = this.partialMessage;
+		this.partialMessage = null;
+		return message;
+	}
+
+	/**
+	 * Closes the connection with {@code status}, once, and logs why. The close frame follows the frame
+	 * under way, if any; those waiting behind it are dropped.
+	 */
+	public void close(CloseStatus status) {
+		if (markClosing()) {
+			logger.info("session {} ({}) on {}: closing with {} ({})", this.id, this.remoteAddress, endpoint(),
+					status.getCode(), status.getReason());
+			this.outbox.close(status);
+		}
+	}
+
+	/**
+	 * Drops the connection without waiting for the frame under way: for a client that has not taken it
+	 * since it was told to close.
+	 */
+	void abort() {
+		markClosing();
+		this.outbox.abort(CloseStatus.NO_CLOSE_FRAME);
+	}
+
+	/**
+	 * A frame could not be sent. Not taken within the send time limit: the client does not read what it
+	 * is sent; the connection is dropped and closed with 1008, which it would not read either. Otherwise
+	 * the connection broke, or the container is closing it (a protocol error, the client's close): that
+	 * close comes next, and the heartbeat closes what is still open at its next sweep.
+	 */
+	private void sendFailed(Throwable failure) {
+		if (failure instanceof SocketTimeoutException || failure instanceof InterruptedByTimeoutException) {
+			if (markClosing()) {
+				CloseStatus status = CloseStatuses.SEND_FAILED;
+				logger.info("session {} ({}) on {}: closing with {} ({}): nothing taken for the send time limit",
+						this.id, this.remoteAddress, endpoint(), status.getCode(), status.getReason());
+				this.outbox.abort(status);
+			}
+		}
+		else {
+			logger.debug("session {}: send failed: {}", this.id, failure.toString());
+			this.broken = true;
+		}
+	}
+
+	/** Whether a send failed because the connection broke: closed, quietly, if still open at the next sweep. */
+	boolean broken() {
+		return this.broken;
+	}
+
+	/** Closes a broken connection without a word: there is no one left to tell. */
+	void closeBroken() {
+		if (markClosing()) {
+			this.outbox.abort(CloseStatus.NO_CLOSE_FRAME);
+		}
+	}
+
+	private synchronized boolean markClosing() {
+		if (this.closing) {
+			return false;
+		}
+		this.closing = true;
+		return true;
+	}
+
+	private static String describe(InetSocketAddress address) {
+		if (address == null) {
+			return "unknown";
+		}
+		String host = (address.getAddress() != null) ? address.getAddress().getHostAddress() : address.getHostString();
+		return host.contains(":") ? "[" + host + "]:" + address.getPort() : host + ":" + address.getPort();
+	}
+
+}

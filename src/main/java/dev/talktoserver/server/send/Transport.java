@@ -1,0 +1,63 @@
+package dev.talktoserver.server.send;
+
+import jakarta.websocket.SendHandler;
+
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * What the send path needs of the container under a connection: a frame written without waiting for the
+ * client, and reading from the client paused and resumed. Tomcat's is {@code TomcatTransport}; another
+ * container gets {@link BlockingTransport}.
+ */
+public interface Transport {
+
+	/**
+	 * Starts writing {@code frame} and returns; {@code done} hears of the result, on this thread or
+	 * another. One data frame at a time: the next is given only after {@code done} has heard.
+	 */
+	void send(Frame frame, SendHandler done);
+
+	/**
+	 * Reads nothing more from the client (after the message part being delivered) until resumed. Called
+	 * by the thread that delivers the client's messages.
+	 */
+	void pauseReading();
+
+	/** Reads from the client again; only inside {@link #whileNotReading}. */
+	void resumeReading();
+
+	/**
+	 * Runs {@code task} while no other thread delivers the client's messages: a thread that is on its way
+	 * out after a pause has left by then, so that what the task sees of the pause is what the container
+	 * does. On the delivering thread itself, at once.
+	 */
+	void whileNotReading(Runnable task);
+
+	/** Drops the connection without a close frame: for a client that takes nothing more. */
+	void abort();
+
+	/**
+	 * Whether the thread delivering this connection's messages has done so for long enough: other
+	 * connections and requests are waiting for a thread.
+	 */
+	boolean turnIsOver();
+
+	/**
+	 * Runs {@code task} on another thread, once the work that waits for a thread now has had its turn;
+	 * never on the calling thread.
+	 */
+	void later(Runnable task);
+
+	/** The transport of a container that has no other: blocking sends, no pausing. */
+	static Transport blocking(WebSocketSession session) {
+		return new BlockingTransport(session);
+	}
+
+	/** Makes the transport of each new session. */
+	interface Factory {
+
+		Transport of(WebSocketSession session);
+
+	}
+
+}
