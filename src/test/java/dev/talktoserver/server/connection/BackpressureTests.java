@@ -227,6 +227,33 @@ class BackpressureTests {
 		}
 	}
 
+	/**
+	 * The largest message {@code /echo} takes, 16 MiB of text in one frame, read as fast as it comes: it
+	 * passes through in parts, the reading thread writing each while the frames before it complete, and
+	 * comes back whole (Autobahn's case 9.1.6, where reading once stopped for good).
+	 */
+	@ParameterizedTest(name = "compressed: {0}")
+	@ValueSource(booleans = { false, true })
+	void largestTextMessageInOneFrameComesBackWhole(boolean compressed) throws Exception {
+		Map<String, String> offer = compressed ? Map.of("Sec-WebSocket-Extensions", PerMessageDeflate.BROWSER_OFFER)
+				: Map.of();
+		byte[] message = new byte[16 * 1024 * 1024];
+		Random random = new Random(96);
+		for (int i = 0; i < message.length; i++) {
+			message[i] = (byte) ('a' + random.nextInt(26));
+		}
+		try (RawWebSocket socket = RawWebSocket.connect(this.port, "/echo", TIMEOUT, 0, offer)) {
+			PerMessageDeflate deflate = compressed
+					? PerMessageDeflate.negotiated(socket.header("Sec-WebSocket-Extensions")) : null;
+			CompletableFuture<Void> sending = sendAsync(socket, RawWebSocket.maskedFrame(true, Frame.TEXT, message));
+			Message echoed = socket.readMessage();
+			byte[] payload = echoed.compressed() ? deflate.decompress(echoed.payload()) : echoed.payload();
+			assertThat(echoed.opcode()).isEqualTo(Frame.TEXT);
+			assertThat(Arrays.equals(payload, message)).as("16 MiB byte for byte").isTrue();
+			sending.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+		}
+	}
+
 	@Test
 	void clientThatSendsTenThousandMessagesBeforeReadingAnyGetsEveryReply() throws Exception {
 		int count = 10_000;
