@@ -66,6 +66,13 @@ rows = [
     ("compressing clients: server KB per idle connection (5,000 held)", "conns5kz", "server_kb_per_conn", 1, False),
     ("others' CPU cores during rtt100 (noise; want ~0)", "rtt100", "others_cpu_cores", 2, False),
 ]
+# Large messages, 10 connections; "z": a compressing client (only "deflate" accepts; gorilla declines).
+for scenario, what in (("echo4k", "/echo 4 KiB"), ("echo64k", "/echo 64 KiB"), ("echo1m", "/echo 1 MiB"),
+                       ("talk64k", "/talk-to-server 64 KiB")):
+    for z, client in (("", ""), ("z", ", compressing client")):
+        rows.append((f"{what}{client}: round trips/s", scenario + z, "rt_per_s", 0, False))
+        rows.append((f"{what}{client}: server CPU µs per round trip", scenario + z, "server_cpu_us_per_rt", 0, False))
+rows = [row for row in rows if any(k[1] == row[1] for k in runs)]
 ratios = [p for p in ("jar", "deflate", "jetty") if p in peers]
 print("| measure | " + " | ".join(peers) + " | " + " | ".join(f"{p} / gorilla" for p in ratios) + " |")
 print("|---" * (len(peers) + len(ratios) + 1) + "|")

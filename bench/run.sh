@@ -9,6 +9,7 @@
 #               same service on Jetty instead of Tomcat). With jar, the compressing-client scenarios
 #               also run as "deflate": the jar with talk.compression.enabled=true
 #   --smoke     a few seconds of each scenario against the jar alone: proves the script works (CI)
+#   --large     the large-message scenarios only (echo 4 KiB, 64 KiB, 1 MiB; 64 KiB on /talk-to-server)
 #   --no-build  use the jars in target/ as they are
 #   --image TAG also time the start of that container image to its first handshake (podman); repeatable
 # Start-up is timed for `java -jar`, and for the jar extracted with a CDS archive (Java 17) and with an
@@ -23,12 +24,14 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=$root/../shared/bench
 smoke=0
+large_only=0
 build=1
 images=()
 peers=()
 while (($#)); do
 	case $1 in
 	--smoke) smoke=1 ;;
+	--large) large_only=1 ;;
 	--no-build) build=0 ;;
 	--image) images+=("${2:?--image needs a tag}"); shift ;;
 	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -196,6 +199,29 @@ print(" ".join(f"{k}={d[k]}" for k in ("all_back_s", "reconnects_per_s", "handsh
 	unserve "$a"
 }
 
+# large PEER REP WARM: round trips with large messages, 10 connections: 4 KiB, 64 KiB and 1 MiB on /echo (any
+# reply accepted: the echo is checked by the tests), and 64 KiB on /talk-to-server (logged, as every message is).
+# node-ws has no /echo. Then the same with a compressing client ("z"), which only the jar as "deflate"
+# accepts (gorilla and ws decline); its text compresses well: those rows say what compression costs, not
+# what a random payload would.
+large() {
+	local peer=$1 rep=$2 warm=$3
+	local variants=("$peer" "$peer:z")
+	[[ $peer == jar ]] && variants=(jar deflate:z)
+	for variant in "${variants[@]}"; do
+		local opts=${JAVA_OPTS:-} z=() tag=
+		[[ $variant == deflate:z ]] && opts="$opts -Dtalk.compression.enabled=true"
+		[[ $variant == *:z ]] && { z=(-compress); tag=z; variant=${variant%:z}; }
+		if [[ $peer != node-ws ]]; then
+			for size in 4096:echo4k 65536:echo64k 1048576:echo1m; do
+				WSPATH=/echo JAVA_OPTS=$opts run "$variant-${size#*:}$tag-r$rep" "$peer" \
+					rtt -c 10 -size "${size%%:*}" -expect '' -w "$warm" -d 20s "${z[@]}"
+			done
+		fi
+		JAVA_OPTS=$opts run "$variant-talk64k$tag-r$rep" "$peer" rtt -c 10 -size 65536 -w "$warm" -d 20s "${z[@]}"
+	done
+}
+
 if ((smoke)); then
 	export WAIT_IDLE=0
 	run "jar-rtt100-smoke" jar rtt -c 10 -w 1s -d 2s -max-err 0
@@ -203,7 +229,17 @@ if ((smoke)); then
 	storm jar smoke 200
 	JAVA_OPTS="${JAVA_OPTS:-} -Dtalk.compression.enabled=true" \
 		run "deflate-rtt100z-smoke" jar rtt -c 10 -w 1s -d 2s -compress -max-err 0
+	WSPATH=/echo run "jar-echo64k-smoke" jar rtt -c 2 -size 65536 -expect '' -w 1s -d 2s -max-err 0
 	startup java-jar 1 java ${JAVA_OPTS:-} -jar "$jar"
+elif ((large_only)); then
+	export WAIT_IDLE=${WAIT_IDLE:-60}
+	for rep in $(seq 1 "${REPEAT:-2}"); do
+		for peer in "${peers[@]}"; do
+			warm=5s
+			[[ $peer == jar || $peer == jetty ]] && warm=15s
+			large "$peer" "$rep" "$warm"
+		done
+	done
 else
 	export WAIT_IDLE=${WAIT_IDLE:-60}
 	for rep in $(seq 1 "${REPEAT:-2}"); do
@@ -229,6 +265,9 @@ else
 				JAVA_OPTS=$opts run "$variant-rtt100z-r$rep" "$peer" rtt -c 100 -w "$warm" -d 20s -compress
 				JAVA_OPTS=$opts run "$variant-conns5kz-r$rep" "$peer" conns -c 5000 -rate 1000 -hold 10s -compress
 			done
+			large_warm=5s
+			[[ $peer == jar || $peer == jetty ]] && large_warm=15s
+			large "$peer" "$rep" "$large_warm"
 		done
 	done
 	if [[ " ${peers[*]} " == *" jar "* ]]; then
@@ -254,6 +293,7 @@ if ((smoke)); then
 		grep -q 'label=jar-conns-smoke .*wsload_exit=0 ' "$RUNS/summary.txt" &&
 		grep -q 'label=deflate-rtt100z-smoke .*wsload_exit=0 .*compressed=10 ' "$RUNS/summary.txt" &&
 		grep -q 'label=jar-storm-rsmoke all_back_s=' "$RUNS/summary.txt" &&
+		grep -q 'label=jar-echo64k-smoke .*wsload_exit=0 ' "$RUNS/summary.txt" &&
 		grep -q '^startup=java-jar median_first_handshake_s=' "$RUNS/startup.txt" ||
 		{ log "smoke run failed: see $RUNS"; exit 1; }
 	log "smoke run OK"
