@@ -46,6 +46,14 @@ public class TalkMetrics {
 			.register(this.registry);
 	}
 
+	/** What the read buffers grown for large messages hold together ({@code ReadBufferGrowth}). */
+	public void readBuffersGrown(LongSupplier grown) {
+		Gauge.builder("talk.read.buffers.grown", () -> grown.getAsLong())
+			.description("Bytes the read buffers grown for large messages arriving hold, beyond those of idle connections")
+			.baseUnit("bytes")
+			.register(this.registry);
+	}
+
 	/**
 	 * The send path's gauges of one endpoint, read whenever the registry is scraped: its sessions from
 	 * which the server has stopped reading until they read more of what they are sent, and the bytes

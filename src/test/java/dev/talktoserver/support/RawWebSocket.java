@@ -174,6 +174,11 @@ public final class RawWebSocket implements AutoCloseable {
 		return encode(fin, 0, opcode, true, payload);
 	}
 
+	/** One masked frame with reserved bits ({@link Frame#RSV1}: compressed), encoded for {@link #sendFrames}. */
+	public static byte[] maskedFrame(boolean fin, int opcode, int reservedBits, byte[] payload) {
+		return encode(fin, reservedBits, opcode, true, payload);
+	}
+
 	/** Sends one frame without a mask, which a client must never do (section 5.1). */
 	public void sendUnmaskedFrame(boolean fin, int opcode, byte[] payload) throws IOException {
 		sendFrame(fin, 0, opcode, false, payload);

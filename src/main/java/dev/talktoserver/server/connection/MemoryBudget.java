@@ -16,9 +16,11 @@ import org.springframework.util.unit.DataSize;
  * One limit on what all connections hold together, so that many clients, each within its own limits,
  * cannot together run the JVM out of memory. It counts what every open connection holds
  * ({@link #CONNECTION_BYTES}), the compression state of those that negotiated permessage-deflate
- * ({@link #COMPRESSION_BYTES}), replies waiting to be sent and what is kept of messages arriving in
- * parts. At the budget, new handshakes get 503 with {@code Retry-After}, and the connections holding the
- * most beyond an idle connection's share are closed with 1013, until a tenth of the budget is free again.
+ * ({@link #COMPRESSION_BYTES}), replies waiting to be sent, what is kept of messages arriving in parts,
+ * and the read buffers grown for large messages ({@link ReadBufferGrowth}, which never take the
+ * connections past the point where shedding ends). At the budget, new handshakes get 503 with
+ * {@code Retry-After}, and the connections holding the most beyond an idle connection's share are closed
+ * with 1013, until a tenth of the budget is free again.
  * Each such episode is logged once and counted ({@code talk.memory.budget.reached}).
  * <p>
  * The budget is {@code talk.memory-budget}, by default half the JVM's maximum heap: the other half is the
@@ -67,6 +69,8 @@ public class MemoryBudget {
 		this.budget = budgetBytes(properties, Runtime.getRuntime().maxMemory());
 		this.compressionEnabled = properties.compression().enabled();
 		metrics.memoryBudget(this.budget, this::held);
+		metrics.readBuffersGrown(sessions::readBuffersGrown);
+		sessions.limitReadBufferGrowth(this::roomForReadBuffers);
 		warnIfTheCapDoesNotFit(properties);
 	}
 
@@ -96,6 +100,17 @@ public class MemoryBudget {
 	long held() {
 		return this.sessions.size() * CONNECTION_BYTES + this.sessions.compressed() * COMPRESSION_BYTES
 				+ this.variable;
+	}
+
+	/**
+	 * What read buffers grown for large messages may hold together, those held now included: they are a
+	 * speed-up, never a reason to shed load, so all that the connections hold stays below the point where
+	 * shedding ends. Asked before each growth: the connections' fixed costs as they are now, the rest as
+	 * of the last review.
+	 */
+	private long roomForReadBuffers() {
+		long grown = this.sessions.readBuffersGrown();
+		return (long) (this.budget * RESUME_AT) - (held() - Math.min(grown, this.variable));
 	}
 
 	/**

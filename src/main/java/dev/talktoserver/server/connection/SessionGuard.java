@@ -66,6 +66,7 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 		}
 		boolean last = message.isLast();
 		long messageBytes = talkSession.addToMessage(payloadBytes(message), last);
+		talkSession.partArriving(last, messageBytes);
 		if (messageBytes > this.maxMessageBytes) {
 			talkSession.close(CloseStatuses.tooBig(this.maxMessageBytes));
 			return;

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 
 import dev.talktoserver.TalkProperties;
 import dev.talktoserver.observability.EndpointMeters;
@@ -31,10 +32,13 @@ public class SessionRegistry {
 
 	private final Transport.Factory transports;
 
+	private final ReadBufferGrowth readBufferGrowth;
+
 	SessionRegistry(TalkProperties properties, ObjectProvider<Transport.Factory> transports) {
 		this.limits = SessionLimits.from(properties);
 		this.maxConnections = properties.maxConnections();
 		this.transports = transports.getIfAvailable(() -> Transport::blocking);
+		this.readBufferGrowth = ReadBufferGrowth.from(properties);
 	}
 
 	/** Publishes the send queues of {@code endpoint}'s sessions as gauges. */
@@ -49,7 +53,8 @@ public class SessionRegistry {
 	 * to go at once, like the rest.
 	 */
 	TalkSession register(WebSocketSession session, EndpointMeters meters) {
-		TalkSession talkSession = new TalkSession(session, meters, this.limits, this.transports.of(session));
+		TalkSession talkSession = new TalkSession(session, meters, this.limits, this.transports.of(session),
+				this.readBufferGrowth);
 		this.sessions.put(talkSession.id(), talkSession);
 		if (talkSession.compressed()) {
 			this.compressed.incrementAndGet();
@@ -70,10 +75,23 @@ public class SessionRegistry {
 
 	TalkSession remove(WebSocketSession session) {
 		TalkSession removed = this.sessions.remove(session.getId());
-		if (removed != null && removed.compressed()) {
-			this.compressed.decrementAndGet();
+		if (removed != null) {
+			removed.releaseReadBuffers();
+			if (removed.compressed()) {
+				this.compressed.decrementAndGet();
+			}
 		}
 		return removed;
+	}
+
+	/** What the read buffers grown for large messages hold, all sessions together. */
+	long readBuffersGrown() {
+		return this.readBufferGrowth.lent();
+	}
+
+	/** Where the memory budget says how much room it leaves for read buffers grown for large messages. */
+	void limitReadBufferGrowth(LongSupplier room) {
+		this.readBufferGrowth.limitTo(room);
 	}
 
 	public int size() {

@@ -5,6 +5,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.talktoserver.observability.EndpointMeters;
 import dev.talktoserver.server.send.Frame;
@@ -41,6 +42,25 @@ public final class TalkSession {
 
 	private final MessageRateLimiter rateLimiter;
 
+	private final Transport transport;
+
+	private final ReadBufferGrowth readBufferGrowth;
+
+	/**
+	 * What the container's read buffers hold beyond an idle connection's while a large message arrives;
+	 * {@link #CLOSED} once the session is gone. Set by the delivering thread, given back by the closing one.
+	 */
+	private final AtomicLong readBufferBytes = new AtomicLong();
+
+	private static final long CLOSED = -1;
+
+	private final long largestFrame;
+
+	private final long largestGrownFrame;
+
+	/** Whether the parts now arriving may be of a large message's size. On the delivering thread. */
+	private boolean largeParts;
+
 	/** Whether it negotiated permessage-deflate, the one extension the server may accept. */
 	private final boolean compressed;
 
@@ -60,8 +80,16 @@ public final class TalkSession {
 
 	private long messageBytes;
 
-	TalkSession(WebSocketSession session, EndpointMeters meters, SessionLimits limits, Transport transport) {
+	/** The size of the last message that came in: the next is likely to be alike. */
+	private long previousMessageBytes;
+
+	TalkSession(WebSocketSession session, EndpointMeters meters, SessionLimits limits, Transport transport,
+			ReadBufferGrowth readBufferGrowth) {
 		this.session = session;
+		this.transport = transport;
+		this.readBufferGrowth = readBufferGrowth;
+		this.largestFrame = limits.largestFrame();
+		this.largestGrownFrame = limits.largestGrownFrame();
 		this.id = session.getId();
 		this.remoteAddress = describe(session.getRemoteAddress());
 		this.meters = meters;
@@ -109,6 +137,39 @@ public final class TalkSession {
 			byte[] copy = new byte[payload.remaining()];
 			payload.get(copy);
 			this.outbox.send(Frame.binary(copy, binary.isLast()));
+		}
+	}
+
+	/**
+	 * Sizes the read buffers for what is still to come of the message whose part is being delivered:
+	 * larger while a large message arrives, small again with its last part. On the delivering thread.
+	 */
+	void partArriving(boolean last, long messageBytes) {
+		long held = this.readBufferBytes.get();
+		if (last) {
+			this.previousMessageBytes = messageBytes;
+		}
+		if (held == CLOSED || (held == 0 && last)) {
+			return;
+		}
+		long now = this.readBufferGrowth.onPart(this.transport, last, messageBytes, this.previousMessageBytes,
+				held);
+		if (now != held && !this.readBufferBytes.compareAndSet(held, now)) {
+			// Closed meanwhile, and what it held then given back: the rest too.
+			this.readBufferGrowth.closed(now);
+		}
+		boolean large = !last && now > 0;
+		if (large != this.largeParts) {
+			this.largeParts = large;
+			this.outbox.expectFramesUpTo(large ? this.largestGrownFrame : this.largestFrame);
+		}
+	}
+
+	/** Gives back what the read buffers held, once the session is closed: they go with the connection. */
+	void releaseReadBuffers() {
+		long held = this.readBufferBytes.getAndSet(CLOSED);
+		if (held > 0) {
+			this.readBufferGrowth.closed(held);
 		}
 	}
 
@@ -170,7 +231,8 @@ public final class TalkSession {
 	 */
 	long heldBytes() {
 		LoggedMessage partial = this.partialMessage;
-		return this.outbox.bytes() + ((partial != null) ? partial.heldBytes() : 0);
+		return this.outbox.bytes() + ((partial != null) ? partial.heldBytes() : 0)
+				+ Math.max(0, this.readBufferBytes.get());
 	}
 
 	/** What is kept of the message arriving in parts, allocated with its first part. */

@@ -23,8 +23,8 @@ import org.springframework.web.socket.WebSocketSession;
  * <p>
  * Backpressure: once the next frame could take what waits (the one under way included) past
  * {@code limit} bytes, nothing more is read from the client, so a client that sends faster than it reads
- * is slowed to the pace at which it reads, and no more than {@code limit} ever waits (but for pings);
- * reading resumes once half of it is left. A frame that the client does not take within
+ * is slowed to the pace at which it reads, and no more than {@code limit} ever waits (but for pings, and
+ * for one part of a large message: {@link #expectFramesUpTo}); reading resumes once half of it is left. A frame that the client does not take within
  * {@code talk.send-time-limit} fails (the container's send timeout, {@code SessionTuning}) and the owner
  * hears of it. A close waits for the frame under way, not for those behind it, which are dropped.
  */
@@ -43,10 +43,15 @@ public final class Outbox {
 
 	private final Consumer<Throwable> sendFailed;
 
-	/** Above this, reading pauses: the limit, less the largest frame that may still come. */
-	private final long highWater;
+	private final long limit;
 
-	private final long lowWater;
+	/**
+	 * Above this, reading pauses: the limit, less the largest frame that may still come. Set by the
+	 * thread delivering the client's messages, read under the lock.
+	 */
+	private volatile long highWater;
+
+	private volatile long lowWater;
 
 	// Guarded by this. The thread that sets writing owns the frame under way, until its completion.
 
@@ -78,9 +83,21 @@ public final class Outbox {
 		this.transport = transport;
 		this.session = session;
 		this.meters = meters;
-		this.highWater = Math.max(0, limit - largestFrame);
-		this.lowWater = Math.min(limit / 2, this.highWater);
+		this.limit = limit;
+		expectFramesUpTo(largestFrame);
 		this.sendFailed = sendFailed;
+	}
+
+	/**
+	 * The largest data frame that may come next, from the thread that delivers the client's messages:
+	 * larger while the parts of a large message arrive in larger buffers. Past the limit, reading pauses
+	 * as soon as anything waits behind the frame under way, and resumes once nothing does: one part may
+	 * then wait beyond the limit.
+	 */
+	public void expectFramesUpTo(long largestFrame) {
+		long high = Math.max(0, this.limit - largestFrame);
+		this.highWater = high;
+		this.lowWater = Math.min(this.limit / 2, high);
 	}
 
 	/** Sends {@code frame} after those queued before it; returns at once. Dropped once closing. */

@@ -48,6 +48,33 @@ public interface Transport {
 	 */
 	void later(Runnable task);
 
+	/**
+	 * What is left to read of the frame being delivered, as its header declared it; 0 where the container
+	 * does not say. On the delivering thread.
+	 */
+	default long remainingInFrame() {
+		return 0;
+	}
+
+	/**
+	 * Makes the buffers that the rest of the message being delivered is read into larger: parts of up to
+	 * {@code partUnits} (bytes, or characters for text), read from the socket up to {@code socketBytes} at
+	 * a time. On the delivering thread, while it delivers a part. Returns what the read buffers then hold
+	 * beyond an idle connection's; 0 where they cannot grow.
+	 */
+	default long growReadBuffers(int partUnits, int socketBytes) {
+		return 0;
+	}
+
+	/**
+	 * Puts an idle connection's read buffers back, as far as it can: the socket's stays larger while it
+	 * holds what the client sent next. On the delivering thread. Returns what they still hold beyond an
+	 * idle connection's.
+	 */
+	default long shrinkReadBuffers() {
+		return 0;
+	}
+
 	/** The transport of a container that has no other: blocking sends, no pausing. */
 	static Transport blocking(WebSocketSession session) {
 		return new BlockingTransport(session);

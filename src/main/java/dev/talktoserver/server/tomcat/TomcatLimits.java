@@ -38,6 +38,9 @@ class TomcatLimits implements WebServerFactoryCustomizer<TomcatServletWebServerF
 			connector.setProperty("maxConnections", String.valueOf(this.properties.maxConnections() + HEADROOM));
 			connector.setProperty("socket.appReadBufSize", SOCKET_BUFFER_SIZE);
 			connector.setProperty("socket.appWriteBufSize", SOCKET_BUFFER_SIZE);
+			// A connection's channel is not kept for the next: its read buffer may have been grown for a
+			// large message (TomcatReadBuffers) when the connection closed.
+			connector.setProperty("socket.bufferPool", "0");
 			connector.setProperty("connectionTimeout",
 					String.valueOf(this.properties.handshakeTimeout().toMillis()));
 		});

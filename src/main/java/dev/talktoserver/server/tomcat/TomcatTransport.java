@@ -8,6 +8,8 @@ import dev.talktoserver.server.send.Frame;
 import dev.talktoserver.server.send.Transport;
 import jakarta.websocket.SendHandler;
 import org.apache.tomcat.websocket.TomcatFrames;
+import org.apache.tomcat.websocket.TomcatReadBuffers;
+import org.apache.tomcat.websocket.TomcatUnmasking;
 import org.apache.tomcat.websocket.WsRemoteEndpointImplBase;
 import org.apache.tomcat.websocket.WsSession;
 
@@ -34,10 +36,29 @@ final class TomcatTransport implements Transport {
 	/** The worker threads of the connector the connection came in on, or, elsewhere, the common pool. */
 	private final Executor pool;
 
+	/** Tomcat's read buffers, or null on a Tomcat whose fields differ: they then stay as they are. */
+	private final TomcatReadBuffers readBuffers;
+
 	private TomcatTransport(WsSession session, WsRemoteEndpointImplBase writer, Executor pool) {
 		this.session = session;
 		this.writer = writer;
 		this.pool = pool;
+		this.readBuffers = TomcatReadBuffers.of(session);
+	}
+
+	@Override
+	public long remainingInFrame() {
+		return (this.readBuffers != null) ? this.readBuffers.remainingInFrame() : 0;
+	}
+
+	@Override
+	public long growReadBuffers(int partUnits, int socketBytes) {
+		return (this.readBuffers != null) ? this.readBuffers.grow(partUnits, socketBytes) : 0;
+	}
+
+	@Override
+	public long shrinkReadBuffers() {
+		return (this.readBuffers != null) ? this.readBuffers.shrink() : 0;
 	}
 
 	@Override
@@ -103,6 +124,8 @@ final class TomcatTransport implements Transport {
 					&& nativeSession.getNativeSession() instanceof WsSession wsSession) {
 				WsRemoteEndpointImplBase writer = TomcatFrames.writerOf(wsSession);
 				if (writer != null) {
+					// Before the first frame is read: the session is being opened.
+					TomcatUnmasking.install(wsSession);
 					// Made on the worker thread that completes the handshake: its pool is the connector's.
 					Executor pool = TomcatWorkerThreads.Workers.poolOfThisThread();
 					return new TomcatTransport(wsSession, writer, (pool != null) ? pool : ForkJoinPool.commonPool());

@@ -1,0 +1,104 @@
+package dev.talktoserver.server.connection;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import dev.talktoserver.TalkProperties;
+import dev.talktoserver.server.send.Transport;
+
+/**
+ * Larger read buffers for a large message while it arrives. An idle connection reads into 512-byte
+ * buffers, so a 64 KiB message took 128 reads from the socket and came to the handler in 128 parts,
+ * each echoed as a frame of its own: most of its cost. Once a part shows that more than
+ * {@link #SMALLEST_GROWTH} is still to come in its frame, the rest of the message is read into buffers
+ * sized for it, up to {@link #largestPart} per part and {@link #LARGEST_SOCKET_READ} per read, and the
+ * small buffers are put back as its last part is delivered.
+ * <p>
+ * All connections together hold at most an eighth of the memory budget in such buffers, and no more than
+ * leaves all they hold under the point where the budget stops shedding load ({@link MemoryBudget} says
+ * how much room that leaves): past that, a message arrives in small parts, as before, so that clients
+ * that each start a large message and never finish it cannot together take more (6,000 of them at once:
+ * bench/bad-clients.py). What a connection holds in them counts in the budget with the rest.
+ */
+final class ReadBufferGrowth {
+
+	/** Growing costs an allocation: not for the end of a frame that is nearly in. */
+	static final int SMALLEST_GROWTH = 4 * 1024;
+
+	static final int LARGEST_SOCKET_READ = 64 * 1024;
+
+	/** However large the send buffer's limit: parts past this cost no more per byte than parts of it. */
+	static final int LARGEST_PART = 64 * 1024;
+
+	/** The largest part, in bytes or characters: see {@link SessionLimits#largestFrame()}. */
+	private final int largestPart;
+
+	private final long allowance;
+
+	/** What the budget leaves for grown buffers, those held now included. */
+	private volatile LongSupplier room = () -> Long.MAX_VALUE;
+
+	private final AtomicLong lent = new AtomicLong();
+
+	ReadBufferGrowth(int largestPart, long allowance) {
+		this.largestPart = largestPart;
+		this.allowance = allowance;
+	}
+
+	/** Where the memory budget says how much room it leaves for grown buffers, those held now included. */
+	void limitTo(LongSupplier room) {
+		this.room = room;
+	}
+
+	static ReadBufferGrowth from(TalkProperties properties) {
+		long budget = MemoryBudget.budgetBytes(properties, Runtime.getRuntime().maxMemory());
+		return new ReadBufferGrowth(SessionLimits.grownPart(properties), budget / 8);
+	}
+
+	/**
+	 * On the thread that delivers a connection's messages, as it delivers one part: grows the read
+	 * buffers while a large message is under way, puts them back as its last part arrives. Takes what
+	 * {@code held} (what the connection's read buffers hold beyond the small ones) and returns what
+	 * they hold afterwards.
+	 */
+	long onPart(Transport transport, boolean last, long messageBytes, long previousBytes, long held) {
+		if (last) {
+			return (held > 0) ? shrink(transport, held) : 0;
+		}
+		// Clients cut messages into frames of their own sizes (Go's gorilla, of 4 KiB): what has come
+		// of the message, and the size of the one before, say as much about what is to come as what is
+		// left of the frame.
+		long expected = Math.max(Math.max(messageBytes, previousBytes), transport.remainingInFrame());
+		if (expected < SMALLEST_GROWTH) {
+			return held;
+		}
+		int part = (int) Math.min(expected, this.largestPart);
+		int socket = (int) Math.min(2 * expected, LARGEST_SOCKET_READ);
+		// Characters for text: two bytes each.
+		long most = 2L * part + socket;
+		long lent = this.lent.addAndGet(most);
+		if (lent > this.allowance || lent > this.room.getAsLong()) {
+			this.lent.addAndGet(-most);
+			return held;
+		}
+		long now = transport.growReadBuffers(part, socket);
+		this.lent.addAndGet(-most + (now - held));
+		return now;
+	}
+
+	private long shrink(Transport transport, long held) {
+		long now = transport.shrinkReadBuffers();
+		this.lent.addAndGet(now - held);
+		return now;
+	}
+
+	/** Gives back what a closed connection's read buffers held: they are gone with it. */
+	void closed(long held) {
+		this.lent.addAndGet(-held);
+	}
+
+	long lent() {
+		return this.lent.get();
+	}
+
+}
