@@ -27,10 +27,10 @@ final class ReadBufferGrowth {
 
 	static final int LARGEST_SOCKET_READ = 64 * 1024;
 
-	/** However large the send buffer's limit: parts past this cost no more per byte than parts of it. */
+	/** However large the send buffer's limit: larger parts would save nothing more per byte. */
 	static final int LARGEST_PART = 64 * 1024;
 
-	/** The largest part, in bytes or characters: see {@link SessionLimits#largestFrame()}. */
+	/** The largest part, in bytes or characters: see {@link SessionLimits#grownPart()}. */
 	private final int largestPart;
 
 	private final long allowance;
