@@ -16,8 +16,8 @@ import org.springframework.stereotype.Component;
  * Keeps connections alive through proxies and load balancers, and ends the ones whose peer is gone:
  * one thread looks over every session a few times per ping interval, pings those from which nothing
  * has arrived for {@code talk.ping-interval}, and closes those from which nothing, not even a pong, has
- * arrived for {@code talk.idle-timeout}. The same thread then has the memory budget review what the
- * sessions hold.
+ * arrived for {@code talk.idle-timeout}, and has those quiet for a second give back the read buffers
+ * grown for large messages. The same thread then has the memory budget review what the sessions hold.
  */
 @Component
 class Heartbeat implements SmartLifecycle {
@@ -65,6 +65,7 @@ class Heartbeat implements SmartLifecycle {
 			if (!session.isOpen()) {
 				continue;
 			}
+			session.shrinkReadBuffersIfQuiet(now);
 			if (session.readingPaused()) {
 				// The server is not reading from it: its silence is ours. A client that reads nothing at
 				// all is closed by the send time limit instead.

@@ -7,12 +7,16 @@ import dev.talktoserver.TalkProperties;
 import dev.talktoserver.server.send.Transport;
 
 /**
- * Larger read buffers for a large message while it arrives. An idle connection reads into 512-byte
+ * Larger read buffers for large messages while they arrive. An idle connection reads into 512-byte
  * buffers, so a 64 KiB message took 128 reads from the socket and came to the handler in 128 parts,
- * each echoed as a frame of its own: most of its cost. Once a part shows that more than
- * {@link #SMALLEST_GROWTH} is still to come in its frame, the rest of the message is read into buffers
- * sized for it, up to {@link #largestPart} per part and {@link #LARGEST_SOCKET_READ} per read, and the
- * small buffers are put back as its last part is delivered.
+ * each echoed as a frame of its own: most of its cost. Once a part shows that its message (what has come
+ * and what is left of its frame), or the one before it, is of {@link #SMALLEST_GROWTH} or more, the rest
+ * is read into buffers sized for it, up to {@link #largestPart} per part and {@link #LARGEST_SOCKET_READ}
+ * per read. They stay while large messages follow one another, so that each of those arrives in as few
+ * parts as it can (one, up to a part's size): growing them for each message and putting them back after
+ * it cost a 4 KiB echo a third of its time. The small buffers are put back as the last part of a small
+ * message is delivered, or once the client has sent nothing for {@link #QUIET_NANOS} (the heartbeat's
+ * sweep).
  * <p>
  * All connections together hold at most an eighth of the memory budget in such buffers, and no more than
  * leaves all they hold under the point where the budget stops shedding load ({@link MemoryBudget} says
@@ -22,10 +26,13 @@ import dev.talktoserver.server.send.Transport;
  */
 final class ReadBufferGrowth {
 
-	/** Growing costs an allocation: not for the end of a frame that is nearly in. */
+	/** Growing costs an allocation: not for messages that a few small parts serve as well. */
 	static final int SMALLEST_GROWTH = 4 * 1024;
 
 	static final int LARGEST_SOCKET_READ = 64 * 1024;
+
+	/** A connection quiet for this long gives its grown buffers back: a second, as the heartbeat sweeps. */
+	static final long QUIET_NANOS = 1_000_000_000L;
 
 	/** However large the send buffer's limit: larger parts would save nothing more per byte. */
 	static final int LARGEST_PART = 64 * 1024;
@@ -57,18 +64,19 @@ final class ReadBufferGrowth {
 
 	/**
 	 * On the thread that delivers a connection's messages, as it delivers one part: grows the read
-	 * buffers while a large message is under way, puts them back as its last part arrives. Takes what
-	 * {@code held} (what the connection's read buffers hold beyond the small ones) and returns what
-	 * they hold afterwards.
+	 * buffers while a large message is under way, puts them back as the last part of a small one arrives.
+	 * Takes what {@code held} (what the connection's read buffers hold beyond the small ones) and returns
+	 * what they hold afterwards.
 	 */
 	long onPart(Transport transport, boolean last, long messageBytes, long previousBytes, long held) {
 		if (last) {
-			return (held > 0) ? shrink(transport, held) : 0;
+			// A large message is likely to be followed by another: the next is read as one part.
+			return (held > 0 && messageBytes < SMALLEST_GROWTH) ? shrink(transport, held) : held;
 		}
-		// Clients cut messages into frames of their own sizes (Go's gorilla, of 4 KiB): what has come
-		// of the message, and the size of the one before, say as much about what is to come as what is
-		// left of the frame.
-		long expected = Math.max(Math.max(messageBytes, previousBytes), transport.remainingInFrame());
+		// Clients cut messages into frames of their own sizes (Go's gorilla, of 4 KiB): what has come of
+		// the message and what is left of its frame, or the size of the one before, whichever is larger,
+		// sizes the buffers for the rest of it and for the messages alike that follow.
+		long expected = Math.max(messageBytes + transport.remainingInFrame(), previousBytes);
 		if (expected < SMALLEST_GROWTH) {
 			return held;
 		}
@@ -88,6 +96,13 @@ final class ReadBufferGrowth {
 
 	private long shrink(Transport transport, long held) {
 		long now = transport.shrinkReadBuffers();
+		this.lent.addAndGet(now - held);
+		return now;
+	}
+
+	/** The same for a connection that has gone quiet, while no thread delivers its messages. */
+	long onQuiet(Transport transport, long held) {
+		long now = transport.shrinkQuietReadBuffers();
 		this.lent.addAndGet(now - held);
 		return now;
 	}

@@ -58,7 +58,10 @@ public final class TalkSession {
 
 	private final long largestGrownFrame;
 
-	/** Whether the parts now arriving may be of a large message's size. On the delivering thread. */
+	/**
+	 * Whether the parts now arriving may be of a large message's size. On the delivering thread, or under
+	 * the socket's lock.
+	 */
 	private boolean largeParts;
 
 	/** Whether it negotiated permessage-deflate, the one extension the server may accept. */
@@ -142,7 +145,8 @@ public final class TalkSession {
 
 	/**
 	 * Sizes the read buffers for what is still to come of the message whose part is being delivered:
-	 * larger while a large message arrives, small again with its last part. On the delivering thread.
+	 * larger while large messages arrive, small again with the last part of a small one. On the
+	 * delivering thread.
 	 */
 	void partArriving(boolean last, long messageBytes) {
 		long held = this.readBufferBytes.get();
@@ -154,11 +158,32 @@ public final class TalkSession {
 		}
 		long now = this.readBufferGrowth.onPart(this.transport, last, messageBytes, this.previousMessageBytes,
 				held);
+		readBuffersNowHold(held, now);
+	}
+
+	/**
+	 * Gives the grown read buffers back once the client has sent nothing for a while: from the heartbeat,
+	 * which never waits for the thread that delivers the messages (it then tries again at its next sweep).
+	 */
+	void shrinkReadBuffersIfQuiet(long now) {
+		if (this.readBufferBytes.get() > 0 && now - this.lastReceivedNanos >= ReadBufferGrowth.QUIET_NANOS) {
+			this.transport.ifNotReading(() -> {
+				long held = this.readBufferBytes.get();
+				if (held > 0) {
+					readBuffersNowHold(held, this.readBufferGrowth.onQuiet(this.transport, held));
+				}
+			});
+		}
+	}
+
+	/** While no other thread delivers the messages: the delivering thread, or under the socket's lock. */
+	private void readBuffersNowHold(long held, long now) {
 		if (now != held && !this.readBufferBytes.compareAndSet(held, now)) {
 			// Closed meanwhile, and what it held then given back: the rest too.
 			this.readBufferGrowth.closed(now);
 		}
-		boolean large = !last && now > 0;
+		// Parts of a large message's size may come for as long as the buffers are grown.
+		boolean large = now > 0;
 		if (large != this.largeParts) {
 			this.largeParts = large;
 			this.outbox.expectFramesUpTo(large ? this.largestGrownFrame : this.largestFrame);

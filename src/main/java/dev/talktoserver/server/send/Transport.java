@@ -33,6 +33,14 @@ public interface Transport {
 	 */
 	void whileNotReading(Runnable task);
 
+	/**
+	 * Runs {@code task} if no thread delivers the client's messages now, as {@link #whileNotReading} does,
+	 * and returns whether it ran: from a thread that must not wait for the delivering one.
+	 */
+	default boolean ifNotReading(Runnable task) {
+		return false;
+	}
+
 	/** Drops the connection without a close frame: for a client that takes nothing more. */
 	void abort();
 
@@ -72,6 +80,14 @@ public interface Transport {
 	 * idle connection's.
 	 */
 	default long shrinkReadBuffers() {
+		return 0;
+	}
+
+	/**
+	 * The same for a connection that has gone quiet, from {@link #ifNotReading}: a buffer that holds part
+	 * of a message not yet delivered stays, and with it the rest.
+	 */
+	default long shrinkQuietReadBuffers() {
 		return 0;
 	}
 

@@ -62,6 +62,11 @@ final class TomcatTransport implements Transport {
 	}
 
 	@Override
+	public long shrinkQuietReadBuffers() {
+		return (this.readBuffers != null) ? this.readBuffers.shrinkQuiet() : 0;
+	}
+
+	@Override
 	public void send(Frame frame, SendHandler done) {
 		TomcatFrames.send(this.writer, frame.opCode(), frame.payload(), frame.last(), done);
 	}
@@ -87,6 +92,22 @@ final class TomcatTransport implements Transport {
 		lock.lock();
 		try {
 			task.run();
+		}
+		finally {
+			lock.unlock();
+		}
+	}
+
+	/** Never waits for the lock: the thread that holds it is reading, so the task is not due yet. */
+	@Override
+	public boolean ifNotReading(Runnable task) {
+		ReentrantLock lock = TomcatFrames.socketLock(this.writer);
+		if (!lock.tryLock()) {
+			return false;
+		}
+		try {
+			task.run();
+			return true;
 		}
 		finally {
 			lock.unlock();

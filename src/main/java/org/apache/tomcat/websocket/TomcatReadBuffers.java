@@ -17,12 +17,16 @@ import org.apache.tomcat.websocket.server.WsFrameServer;
  * hands on in parts when it is full. Small, an idle connection costs little; larger, a large message
  * takes a few reads and parts instead of one per 512 bytes. Only on the thread that reads from the
  * connection, while it delivers a part (Tomcat goes on with whichever buffer is there when the part
- * returns), or under the socket's lock. The fields are private to Tomcat 11's frame reader, whose version
+ * returns), or under the socket's lock, which that thread holds while it reads. Tomcat allocates a new
+ * message buffer for each message whose buffer differs in size from the session's buffer size: that size
+ * follows the buffer, so that a grown one serves the messages that follow until it is put back. The fields are private to Tomcat 11's frame reader, whose version
  * the pom pins; where any is missing, {@link #of} finds nothing and the buffers stay as they are.
  */
 public final class TomcatReadBuffers {
 
 	private static final Fields FIELDS = Fields.find();
+
+	private final WsSession session;
 
 	private final WsFrameBase frame;
 
@@ -35,7 +39,8 @@ public final class TomcatReadBuffers {
 
 	private ByteBuffer smallSocket;
 
-	private TomcatReadBuffers(WsFrameBase frame, SocketBufferHandler socket) {
+	private TomcatReadBuffers(WsSession session, WsFrameBase frame, SocketBufferHandler socket) {
+		this.session = session;
 		this.frame = frame;
 		this.socket = socket;
 	}
@@ -49,7 +54,7 @@ public final class TomcatReadBuffers {
 			if (FIELDS.frame.get(wsSession) instanceof WsFrameServer frame
 					&& FIELDS.socketWrapper.get(frame) instanceof SocketWrapperBase<?> wrapper
 					&& wrapper.getSocketBufferHandler() != null) {
-				return new TomcatReadBuffers(frame, wrapper.getSocketBufferHandler());
+				return new TomcatReadBuffers(wsSession, frame, wrapper.getSocketBufferHandler());
 			}
 		}
 		catch (RuntimeException ex) {
@@ -76,6 +81,7 @@ public final class TomcatReadBuffers {
 					this.smallText = text;
 				}
 				FIELDS.messageBufferText.set(this.frame, CharBuffer.allocate(partUnits));
+				this.session.setMaxTextMessageBufferSize(partUnits);
 			}
 		}
 		else {
@@ -85,6 +91,7 @@ public final class TomcatReadBuffers {
 					this.smallBinary = binary;
 				}
 				FIELDS.messageBufferBinary.set(this.frame, ByteBuffer.allocate(partUnits));
+				this.session.setMaxBinaryMessageBufferSize(partUnits);
 			}
 		}
 		if (this.socket.getReadBuffer().capacity() < socketBytes) {
@@ -100,16 +107,18 @@ public final class TomcatReadBuffers {
 	}
 
 	/**
-	 * Puts the small buffers back, while the last part of the message is being delivered. The socket's
-	 * stays large while it holds what the client sent next, until a later message ends. Returns the bytes
-	 * the read buffers still hold beyond the small ones.
+	 * Puts the small buffers back, while a part is being delivered: Tomcat clears whichever message buffer
+	 * is in place once the part returns. The socket's stays large while it holds what the client sent
+	 * next. Returns the bytes the read buffers still hold beyond the small ones.
 	 */
 	public long shrink() {
 		if (this.smallText != null) {
+			this.session.setMaxTextMessageBufferSize(this.smallText.capacity());
 			FIELDS.messageBufferText.set(this.frame, this.smallText.clear());
 			this.smallText = null;
 		}
 		if (this.smallBinary != null) {
+			this.session.setMaxBinaryMessageBufferSize(this.smallBinary.capacity());
 			FIELDS.messageBufferBinary.set(this.frame, this.smallBinary.clear());
 			this.smallBinary = null;
 		}
@@ -119,6 +128,21 @@ public final class TomcatReadBuffers {
 			this.smallSocket = null;
 		}
 		return held();
+	}
+
+	/**
+	 * Puts the small buffers back for a connection that has gone quiet, from another thread while the
+	 * reading one is out (under the socket's lock). A message buffer that holds part of a message not yet
+	 * delivered stays, and with it the rest, until a later try. Returns what the read buffers still hold
+	 * beyond the small ones.
+	 */
+	public long shrinkQuiet() {
+		if ((this.smallText != null && ((CharBuffer) FIELDS.messageBufferText.get(this.frame)).position() > 0)
+				|| (this.smallBinary != null
+						&& ((ByteBuffer) FIELDS.messageBufferBinary.get(this.frame)).position() > 0)) {
+			return held();
+		}
+		return shrink();
 	}
 
 	private long held() {

@@ -32,11 +32,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Large messages are read into buffers grown for them, and the buffers are small again once the message
- * is in ({@link ReadBufferGrowth}): the bytes come back exactly, however the client cuts the message into
- * frames, compressed or not, text with characters of every UTF-8 length (whose bytes the part and
- * frame boundaries split), and a connection that has had a large message holds no more than one that
- * has not. The memory budget is small here (8 MB), so that the read buffers may grow by 1 MB at most.
+ * Large messages are read into buffers grown for them, kept while large messages follow one another,
+ * and small again after a small message or once the client is quiet ({@link ReadBufferGrowth}): the bytes
+ * come back exactly, however the client cuts the message into frames, compressed or not, text with
+ * characters of every UTF-8 length (whose bytes the part and frame boundaries split), and a connection
+ * that has had a large message holds no more than one that has not. The memory budget is small here (8 MB), so that the read buffers may grow by 1 MB at most.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "talk.compression.enabled=true", "talk.memory-budget=8MB", "logging.level.talk.messages=warn" })
@@ -91,6 +91,33 @@ class LargeMessageTests {
 		}
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "text", "binary" })
+	void largeMessagesInARowArriveInOnePartEachAndTheBuffersGoBackOnceTheClientIsQuiet(String type)
+			throws Exception {
+		int opcode = type.equals("text") ? Frame.TEXT : Frame.BINARY;
+		Random random = new Random(5);
+		try (RawWebSocket socket = RawWebSocket.connect(this.port, "/echo", TIMEOUT)) {
+			// Over the size that grows the buffers, under a grown part.
+			byte[] message = (opcode == Frame.TEXT) ? mixedUtf8(6_000, random) : randomBytes(6_000, random);
+			assertThat(echo(socket, opcode, message)).isEqualTo(message);
+			allPartsHandled(socket);
+			double partsBefore = handlerCalls();
+			for (int i = 0; i < 20; i++) {
+				assertThat(echo(socket, opcode, message)).isEqualTo(message);
+			}
+			allPartsHandled(socket);
+			assertThat(handlerCalls() - partsBefore).as("parts of 20 messages after the first").isEqualTo(20);
+			assertThat(grown()).as("the buffers between large messages").isPositive();
+			// Quiet now: the heartbeat's sweep puts them back within a second or two.
+			await().atMost(TIMEOUT).until(() -> grown() == 0);
+			assertThat(heldBeyondIdle()).isZero();
+			byte[] small = randomBytes(100, random);
+			assertThat(echo(socket, Frame.BINARY, small)).isEqualTo(small);
+			assertThat(echo(socket, opcode, message)).isEqualTo(message);
+		}
+	}
+
 	@Test
 	void largeMessagesToTalkToServerAreAnsweredAndTheBuffersAreSmallAgainAfterwards() throws Exception {
 		JdkTestClient client = JdkTestClient.connect(this.port, "/talk-to-server");
@@ -133,6 +160,27 @@ class LargeMessageTests {
 				socket.close();
 			}
 		}
+	}
+
+	private static byte[] echo(RawWebSocket socket, int opcode, byte[] message) throws IOException {
+		socket.sendFrames(RawWebSocket.maskedFrame(true, opcode, message));
+		Message echoed = socket.readMessage();
+		assertThat(echoed.opcode()).isEqualTo(opcode);
+		return echoed.payload();
+	}
+
+	/**
+	 * Returns once the handler has returned from every part sent so far (the echo may come back before
+	 * it does): the pong comes from the thread that delivers the parts, after them.
+	 */
+	private static void allPartsHandled(RawWebSocket socket) throws IOException {
+		socket.sendFrames(RawWebSocket.maskedFrame(true, Frame.PING, new byte[] { 1 }));
+		assertThat(socket.readFrame().opcode()).isEqualTo(Frame.PONG);
+	}
+
+	/** Calls to /echo's handler: one per message, or per part of a message that arrives in parts. */
+	private double handlerCalls() {
+		return this.registry.get("talk.handler.time").tag("endpoint", "/echo").timer().count();
 	}
 
 	private double grown() {
