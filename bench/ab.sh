@@ -44,7 +44,8 @@ if ((compress)); then
 fi
 
 # Jars without their warm-up handshakes, as bench/run.sh runs them: the round trips are the measure.
-java_opts="$java_opts -Dtalk.warm-up.handshakes=0"
+# Every client is 127.0.0.1: the share per client is raised above any count of connections.
+java_opts="$java_opts -Dtalk.warm-up.handshakes=0 -Dtalk.max-connections-per-client=20000"
 
 for round in $(seq 1 "$rounds"); do
 	LABEL=before-r$round JAVA_OPTS=$java_opts QUIET=1 "$peers" jar "$before" rtt "$@" ${jar_flags[@]+"${jar_flags[@]}"}

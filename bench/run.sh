@@ -49,6 +49,9 @@ export BIN=${BIN:-/tmp/wsbench-bin}
 mkdir -p "$RUNS"
 touch "$RUNS/startup.txt" "$RUNS/summary.txt"
 jar=$root/target/talk-to-server.jar
+# Every client of these runs is 127.0.0.1, so the share per client (talk.max-connections-per-client, 500)
+# would refuse the thousands of connections the scenarios open: raised above every count used here.
+export JAVA_OPTS="${JAVA_OPTS:-} -Dtalk.max-connections-per-client=20000"
 jetty_jar=$root/target/talk-to-server-jetty.jar
 aot_jar=$root/target/talk-to-server-aot.jar
 java25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}

@@ -19,6 +19,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxTextMessageSize the largest text message accepted on {@code /talk-to-server}; larger ones
  * close the connection with 1009
  * @param maxConnections open connections beyond which a handshake gets 503 with {@code Retry-After}
+ * @param maxConnectionsPerClient open connections one client may hold (its principal where it has one,
+ * else its address); beyond them its handshakes get 429 with {@code Retry-After}, while other clients
+ * still connect
  * @param handshakeTimeout how long a new connection may take to complete its HTTP upgrade request
  * @param pingInterval how often a connection from which nothing has arrived is pinged
  * @param idleTimeout how long a connection may send nothing, not even a pong, before it is closed
@@ -41,6 +44,7 @@ import org.springframework.util.unit.DataSize;
 @ConfigurationProperties("talk")
 public record TalkProperties(@DefaultValue("Hello from server!") String reply, @DefaultValue List<String> allowedOrigins,
 		@DefaultValue("64KB") DataSize maxTextMessageSize, @DefaultValue("10000") int maxConnections,
+		@DefaultValue("500") int maxConnectionsPerClient,
 		@DefaultValue("10s") Duration handshakeTimeout, @DefaultValue("30s") Duration pingInterval,
 		@DefaultValue("75s") Duration idleTimeout, @DefaultValue("10s") Duration sendTimeLimit,
 		@DefaultValue("16KB") DataSize sendBufferSizeLimit, DataSize memoryBudget,

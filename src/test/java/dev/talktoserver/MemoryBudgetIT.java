@@ -32,7 +32,7 @@ class MemoryBudgetIT {
 	@Test
 	void worstClientsTogetherGet503And1013WhileOthersAreServedAndTheHeapHolds() throws Exception {
 		try (ServerProcess server = ServerProcess.start("memory-budget-it", List.of("-Xmx96m"),
-				"--talk.compression.enabled=true")) {
+				"--talk.compression.enabled=true", "--talk.max-connections-per-client=10000")) {
 			JsonNode result = badClients(server.port(), "--partial", "1500", "--noread", "4", "--compress", "150",
 					"--flood", "1000", "--hold", "10");
 			String log = server.log();

@@ -122,8 +122,9 @@ final class Connection {
 	/**
 	 * Turns what the connect attempt threw into a line a person can act on, and says whether trying
 	 * again could help: a refused or timed-out connection, a 502, 503 or 504 (a server shutting down, at
-	 * its cap, or a proxy with no instance to hand over to) or a broken handshake can; an unknown host,
-	 * a TLS failure or any other refusal cannot.
+	 * its cap, or a proxy with no instance to hand over to), a 429 (the client holds its share of
+	 * connections: the server may not yet have seen a lost one go) or a broken handshake can; an unknown
+	 * host, a TLS failure or any other refusal cannot.
 	 */
 	static ClientFailure connectFailure(URI url, Duration connectTimeout, Throwable failure, boolean tokenSent) {
 		String target = url.getHost() + ":" + port(url);
@@ -210,6 +211,8 @@ final class Connection {
 			case 401 -> tokenSent ? "the server did not accept the token; check --token or TALK_TOKEN"
 					: "the server wants a token: pass --token TOKEN or set TALK_TOKEN";
 			case 503 -> "the server is busy or shutting down; try again shortly, or use --reconnect";
+			case 429 -> "this client holds all the connections the server allows one client; close some, or"
+					+ " try again once they have closed";
 			case 502, 504 -> "the proxy in front has no server to hand over to; check that the servers are up";
 			// A TLS port answers 400 to plain HTTP.
 			case 400 -> "the server did not accept the handshake request"
@@ -218,7 +221,7 @@ final class Connection {
 		};
 		return new ClientFailure(ExitCode.HANDSHAKE_REFUSED,
 				"the server refused the WebSocket handshake with HTTP " + status + ": " + hint, failure,
-				status == 502 || status == 503 || status == 504);
+				status == 429 || status == 502 || status == 503 || status == 504);
 	}
 
 	private static int port(URI url) {

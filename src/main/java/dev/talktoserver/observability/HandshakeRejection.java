@@ -12,6 +12,9 @@ public enum HandshakeRejection {
 	/** 503: {@code talk.max-connections} connections are open. */
 	CAPACITY,
 
+	/** 429: the client holds its {@code talk.max-connections-per-client} connections already. */
+	CLIENT_SHARE,
+
 	/** 503: the open connections hold all of {@code talk.memory-budget}. */
 	MEMORY,
 

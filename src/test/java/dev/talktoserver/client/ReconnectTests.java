@@ -75,6 +75,20 @@ class ReconnectTests {
 	}
 
 	@Test
+	void handshake429WhileReconnectingIsRetried() throws Exception {
+		// The server may not yet have seen the lost connection go, and counts it in this client's share.
+		try (ScriptedWebSocketServer server = ScriptedWebSocketServer.playing(
+				Script.answer(0).thenClose(1001, "server shutting down"), Script.refuse(429), Script.answerAll())) {
+			Run run = Run.of(with(FAST, server.url(), "-m", "one"));
+			assertThat(run.exitCode).as("exit code; stderr: %s", run.err).isZero();
+			assertThat(run.err).contains("reconnecting (attempt 2 of 10 in ")
+				.contains("the server refused the WebSocket handshake with HTTP 429: this client holds all the"
+						+ " connections the server allows one client");
+			assertThat(run.out.lines()).hasSize(1);
+		}
+	}
+
+	@Test
 	void handshake403WhileReconnectingEndsTheRunWithExit4() throws Exception {
 		try (ScriptedWebSocketServer server = ScriptedWebSocketServer.playing(
 				Script.answer(0).thenClose(1001, "server shutting down"), Script.refuse(403))) {

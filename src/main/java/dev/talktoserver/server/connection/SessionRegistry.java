@@ -34,11 +34,14 @@ public class SessionRegistry {
 
 	private final ReadBufferGrowth readBufferGrowth;
 
+	private final ClientShares shares;
+
 	SessionRegistry(TalkProperties properties, ObjectProvider<Transport.Factory> transports) {
 		this.limits = SessionLimits.from(properties);
 		this.maxConnections = properties.maxConnections();
 		this.transports = transports.getIfAvailable(() -> Transport::blocking);
 		this.readBufferGrowth = ReadBufferGrowth.from(properties);
+		this.shares = new ClientShares(properties.maxConnectionsPerClient());
 	}
 
 	/** Publishes the send queues of {@code endpoint}'s sessions as gauges. */
@@ -54,7 +57,7 @@ public class SessionRegistry {
 	 */
 	TalkSession register(WebSocketSession session, EndpointMeters meters) {
 		TalkSession talkSession = new TalkSession(session, meters, this.limits, this.transports.of(session),
-				this.readBufferGrowth);
+				this.readBufferGrowth, (String) session.getAttributes().get(CLIENT_ATTRIBUTE));
 		this.sessions.put(talkSession.id(), talkSession);
 		if (talkSession.compressed()) {
 			this.compressed.incrementAndGet();
@@ -77,11 +80,46 @@ public class SessionRegistry {
 		TalkSession removed = this.sessions.remove(session.getId());
 		if (removed != null) {
 			removed.releaseReadBuffers();
+			if (removed.client() != null) {
+				this.shares.giveBack(removed.client());
+			}
 			if (removed.compressed()) {
 				this.compressed.decrementAndGet();
 			}
 		}
 		return removed;
+	}
+
+	/** The handshake attribute that names the client whose share a new session holds. */
+	public static final String CLIENT_ATTRIBUTE = SessionRegistry.class.getName() + ".client";
+
+	/**
+	 * Takes one of {@code client}'s share of connections for a handshake; false when it holds them all.
+	 * Goes with the session that the handshake opens (named by {@link #CLIENT_ATTRIBUTE}), or back with
+	 * {@link #giveBackShare} when the handshake fails after all.
+	 */
+	public boolean takeShare(String client) {
+		return this.shares.take(client);
+	}
+
+	/** Gives back the share a failed handshake took. */
+	public void giveBackShare(String client) {
+		this.shares.giveBack(client);
+	}
+
+	/** Whether this is the first time {@code client} is refused since it last held less than its share. */
+	public boolean firstShareRefusal(String client) {
+		return this.shares.firstRefusal(client);
+	}
+
+	/** How many connections one client may hold. */
+	public int share() {
+		return this.shares.share();
+	}
+
+	/** How many connections {@code client} holds, handshakes under way included. */
+	int heldBy(String client) {
+		return this.shares.heldBy(client);
 	}
 
 	/** What the read buffers grown for large messages hold, all sessions together. */

@@ -36,6 +36,9 @@ public final class TalkSession {
 
 	private final String remoteAddress;
 
+	/** The client whose share of connections this one is, as the handshake named it; null if none. */
+	private final String client;
+
 	private final EndpointMeters meters;
 
 	private final Outbox outbox;
@@ -87,8 +90,9 @@ public final class TalkSession {
 	private long previousMessageBytes;
 
 	TalkSession(WebSocketSession session, EndpointMeters meters, SessionLimits limits, Transport transport,
-			ReadBufferGrowth readBufferGrowth) {
+			ReadBufferGrowth readBufferGrowth, String client) {
 		this.session = session;
+		this.client = client;
 		this.transport = transport;
 		this.readBufferGrowth = readBufferGrowth;
 		this.largestFrame = limits.largestFrame();
@@ -108,6 +112,10 @@ public final class TalkSession {
 
 	public String remoteAddress() {
 		return this.remoteAddress;
+	}
+
+	String client() {
+		return this.client;
 	}
 
 	public String endpoint() {
