@@ -2,6 +2,7 @@ package dev.talktoserver;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -85,14 +86,22 @@ public record TalkProperties(@DefaultValue("Hello from server!") String reply, @
 	/**
 	 * @param tokens shared tokens, any one of which opens a connection, sent as {@code Authorization:
 	 * Bearer}, as the subprotocol {@code bearer.TOKEN}, or as the {@code access_token} query parameter;
-	 * empty means no token is needed
+	 * empty means no token is needed, unless JWTs are ({@code spring.security.oauth2.resourceserver.jwt.*})
+	 * @param requiredAuthorities per endpoint path ({@code [/echo]}), the authorities of a JWT any one of
+	 * which it needs: {@code SCOPE_x} for the scope {@code x}, or what the JWT converter is set to make
+	 * ({@code spring.security.oauth2.resourceserver.jwt.authorities-claim-name}, {@code authority-prefix});
+	 * a JWT without one gets 403
+	 * @param closeWhenTokenExpires whether a connection opened with a JWT is closed, with 1008, when the
+	 * token expires
 	 */
-	public record Auth(@DefaultValue List<String> tokens) {
+	public record Auth(@DefaultValue List<String> tokens, @DefaultValue Map<String, List<String>> requiredAuthorities,
+			@DefaultValue("true") boolean closeWhenTokenExpires) {
 
 		/** Says how many tokens there are, never what they are: records print every field otherwise. */
 		@Override
 		public String toString() {
-			return "Auth[tokens=" + this.tokens.size() + " configured]";
+			return "Auth[tokens=" + this.tokens.size() + " configured, requiredAuthorities=" + this.requiredAuthorities
+					+ ", closeWhenTokenExpires=" + this.closeWhenTokenExpires + "]";
 		}
 
 	}

@@ -9,6 +9,12 @@ public enum HandshakeRejection {
 	/** 401: {@code talk.auth.tokens} are set and the handshake carried none of them. */
 	UNAUTHORIZED,
 
+	/** 403: a valid JWT without any of the authorities that the endpoint needs. */
+	FORBIDDEN,
+
+	/** 503: a JWT could not be checked, the identity provider's keys being out of reach. */
+	IDENTITY_PROVIDER,
+
 	/** 503: {@code talk.max-connections} connections are open. */
 	CAPACITY,
 

@@ -53,12 +53,14 @@ class TalkHandler extends TextWebSocketHandler {
 		}
 		LoggedMessage parts = talkSession.takePartialMessage();
 		if (parts == null) {
-			this.messageLog.received(talkSession.id(), talkSession.remoteAddress(), talkSession.endpoint(), part,
+			this.messageLog.received(talkSession.id(), talkSession.remoteAddress(), talkSession.principal(),
+					talkSession.endpoint(), part,
 					part.length());
 		}
 		else {
 			parts.append(part);
-			this.messageLog.received(talkSession.id(), talkSession.remoteAddress(), talkSession.endpoint(),
+			this.messageLog.received(talkSession.id(), talkSession.remoteAddress(), talkSession.principal(),
+					talkSession.endpoint(),
 					parts.start(), parts.chars());
 		}
 		talkSession.sendText(this.reply);

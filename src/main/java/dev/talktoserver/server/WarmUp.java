@@ -18,10 +18,12 @@ import dev.talktoserver.TalkProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.stereotype.Component;
 
 /**
@@ -59,11 +61,16 @@ class WarmUp implements ApplicationRunner {
 
 	private final List<String> tokens;
 
-	WarmUp(WebServerApplicationContext context, Environment environment, TalkProperties properties) {
+	/** Whether handshakes need a JWT: the server cannot issue one to itself. */
+	private final boolean jwtOnly;
+
+	WarmUp(WebServerApplicationContext context, Environment environment, TalkProperties properties,
+			ObjectProvider<JwtDecoder> jwtDecoder) {
 		this.context = context;
 		this.environment = environment;
 		this.handshakes = properties.warmUp().handshakes();
 		this.tokens = properties.auth().tokens();
+		this.jwtOnly = this.tokens.isEmpty() && jwtDecoder.getIfAvailable() != null;
 	}
 
 	@Override
@@ -74,6 +81,11 @@ class WarmUp implements ApplicationRunner {
 		if (this.environment.getProperty("server.ssl.enabled", Boolean.class, false)
 				|| this.environment.getProperty("server.ssl.bundle") != null) {
 			logger.debug("warm-up skipped: the main port speaks TLS");
+			return;
+		}
+		if (this.jwtOnly) {
+			// Every handshake would get 401; set one of talk.auth.tokens as well to have the warm-up.
+			logger.info("warm-up skipped: handshakes need a JWT, which only the identity provider issues");
 			return;
 		}
 		InetSocketAddress server = new InetSocketAddress(loopbackOr(this.environment.getProperty("server.address")),

@@ -20,6 +20,10 @@ public final class CloseStatuses {
 	static final CloseStatus SEND_FAILED = CloseStatus.POLICY_VIOLATION
 		.withReason("too slow: the client is not reading its messages");
 
+	/** 1008: the connection lives no longer than the JWT it was opened with. */
+	static final CloseStatus TOKEN_EXPIRED = CloseStatus.POLICY_VIOLATION
+		.withReason("token expired: connect again with a new token");
+
 	/** 1013, try again later: the server sheds what it holds, and another connection may well fit later. */
 	static final CloseStatus LOW_ON_MEMORY = CloseStatus.SERVICE_OVERLOAD
 		.withReason("server low on memory: try again later");

@@ -65,6 +65,10 @@ class Heartbeat implements SmartLifecycle {
 			if (!session.isOpen()) {
 				continue;
 			}
+			if (session.tokenExpired(now)) {
+				session.close(CloseStatuses.TOKEN_EXPIRED);
+				continue;
+			}
 			session.shrinkReadBuffersIfQuiet(now);
 			if (session.readingPaused()) {
 				// The server is not reading from it: its silence is ours. A client that reads nothing at

@@ -49,7 +49,7 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 		// Registered before it is counted: reading from the connection, and so its close, starts after this.
 		TalkSession talkSession = this.sessions.register(session, this.meters);
 		this.meters.opened(talkSession.compressed());
-		logger.debug("session {} ({}) opened on {}", talkSession.id(), talkSession.remoteAddress(),
+		logger.debug("session {} ({}) opened on {}", talkSession.id(), talkSession.who(),
 				talkSession.endpoint());
 		super.afterConnectionEstablished(session);
 	}
@@ -84,7 +84,7 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 		}
 		catch (Exception ex) {
 			logger.error("session {} ({}) on {}: message handling failed; closing with 1011", talkSession.id(),
-					talkSession.remoteAddress(), talkSession.endpoint(), ex);
+					talkSession.who(), talkSession.endpoint(), ex);
 			talkSession.close(CloseStatuses.INTERNAL_ERROR);
 		}
 		finally {
@@ -113,7 +113,7 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 		TalkSession talkSession = this.sessions.remove(session);
 		if (talkSession != null) {
 			this.meters.closed(status.getCode(), talkSession.compressed());
-			logger.debug("session {} ({}) on {} closed with {} {}", talkSession.id(), talkSession.remoteAddress(),
+			logger.debug("session {} ({}) on {} closed with {} {}", talkSession.id(), talkSession.who(),
 					talkSession.endpoint(), status.getCode(), (status.getReason() != null) ? status.getReason() : "");
 		}
 		super.afterConnectionClosed(session, status);

@@ -5,9 +5,12 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.InterruptedByTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.talktoserver.observability.EndpointMeters;
+import dev.talktoserver.observability.LogSafeText;
 import dev.talktoserver.server.send.Frame;
 import dev.talktoserver.server.send.Outbox;
 import dev.talktoserver.server.send.Transport;
@@ -30,11 +33,28 @@ public final class TalkSession {
 
 	private static final Logger logger = LoggerFactory.getLogger(TalkSession.class);
 
+	/** Characters of a principal's name that log lines show. */
+	private static final int MAX_LOGGED_NAME = 100;
+
+	private static final Duration CENTURY = Duration.ofDays(36525);
+
 	private final WebSocketSession session;
 
 	private final String id;
 
 	private final String remoteAddress;
+
+	/** The name of the principal the handshake's JWT gave the session; null without one. */
+	private final String principal;
+
+	/** The address, and the principal where there is one: how log lines name the connection. */
+	private final String who;
+
+	/** Whether the session's JWT expires: it was opened with one that has an expiry. */
+	private final boolean tokenExpires;
+
+	/** When the session's JWT expires, on {@link System#nanoTime()}'s clock. */
+	private final long tokenExpiresNanos;
 
 	/** The client whose share of connections this one is, as the handshake named it; null if none. */
 	private final String client;
@@ -99,6 +119,13 @@ public final class TalkSession {
 		this.largestGrownFrame = limits.largestGrownFrame();
 		this.id = session.getId();
 		this.remoteAddress = describe(session.getRemoteAddress());
+		this.principal = (session.getPrincipal() != null) ? session.getPrincipal().getName() : null;
+		// Quoted and escaped: the name is the identity provider's, and may hold anything.
+		this.who = (this.principal != null)
+				? this.remoteAddress + " as " + LogSafeText.quote(this.principal, MAX_LOGGED_NAME) : this.remoteAddress;
+		Object expiresAt = session.getAttributes().get(SessionRegistry.TOKEN_EXPIRES_ATTRIBUTE);
+		this.tokenExpires = expiresAt instanceof Instant;
+		this.tokenExpiresNanos = this.tokenExpires ? nanosFromNow((Instant) expiresAt) : 0;
 		this.meters = meters;
 		this.outbox = new Outbox(transport, session, meters, limits.sendBufferSizeLimit(), limits.largestFrame(),
 				this::sendFailed);
@@ -112,6 +139,28 @@ public final class TalkSession {
 
 	public String remoteAddress() {
 		return this.remoteAddress;
+	}
+
+	/** The principal's name, where the handshake's JWT gave one; else null. */
+	public String principal() {
+		return this.principal;
+	}
+
+	/** The address, and the principal where there is one, as log lines show the connection. */
+	public String who() {
+		return this.who;
+	}
+
+	/** Whether the JWT the connection was opened with has expired by {@code now} ({@link System#nanoTime()}). */
+	boolean tokenExpired(long now) {
+		return this.tokenExpires && now - this.tokenExpiresNanos >= 0;
+	}
+
+	/** {@code instant} on {@link System#nanoTime()}'s clock, which the heartbeat reads. */
+	private static long nanosFromNow(Instant instant) {
+		Duration until = Duration.between(Instant.now(), instant);
+		// Nanoseconds overflow after 292 years; a century is as good as never.
+		return System.nanoTime() + ((until.compareTo(CENTURY) > 0) ? CENTURY : until).toNanos();
 	}
 
 	String client() {
@@ -289,7 +338,7 @@ public final class TalkSession {
 	 */
 	public void close(CloseStatus status) {
 		if (markClosing()) {
-			logger.info("session {} ({}) on {}: closing with {} ({})", this.id, this.remoteAddress, endpoint(),
+			logger.info("session {} ({}) on {}: closing with {} ({})", this.id, this.who, endpoint(),
 					status.getCode(), status.getReason());
 			this.outbox.close(status);
 		}
@@ -315,7 +364,7 @@ public final class TalkSession {
 			if (markClosing()) {
 				CloseStatus status = CloseStatuses.SEND_FAILED;
 				logger.info("session {} ({}) on {}: closing with {} ({}): nothing taken for the send time limit",
-						this.id, this.remoteAddress, endpoint(), status.getCode(), status.getReason());
+						this.id, this.who, endpoint(), status.getCode(), status.getReason());
 				this.outbox.abort(status);
 			}
 		}

@@ -73,7 +73,7 @@ class HandshakeGate implements HandshakeInterceptor {
 			// The budget logs its episode once; a line per refused handshake would add to the load.
 			return refuse(request, response, HandshakeRejection.MEMORY, RETRY_WHEN_LOW_ON_MEMORY, null);
 		}
-		String client = client(request);
+		String client = client(request, attributes);
 		if (!this.sessions.takeShare(client)) {
 			// Once per episode: a client that keeps trying would otherwise write a line per attempt.
 			String why = this.sessions.firstShareRefusal(client) ? client + " holds its share of "
@@ -82,6 +82,9 @@ class HandshakeGate implements HandshakeInterceptor {
 					RETRY_WHEN_OVER_SHARE, why);
 		}
 		attributes.put(SessionRegistry.CLIENT_ATTRIBUTE, client);
+		if (request instanceof ServletServerHttpRequest servletRequest) {
+			servletRequest.getServletRequest().setAttribute(SessionRegistry.CLIENT_ATTRIBUTE, client);
+		}
 		return true;
 	}
 
@@ -89,8 +92,9 @@ class HandshakeGate implements HandshakeInterceptor {
 	 * Who the client is, for its share: its principal where the handshake has one, else its address (as
 	 * {@code server.forward-headers-strategy} reports it behind a proxy).
 	 */
-	private static String client(ServerHttpRequest request) {
-		Principal principal = request.getPrincipal();
+	private static String client(ServerHttpRequest request, Map<String, Object> attributes) {
+		Object jwt = attributes.get(TokenCheck.PRINCIPAL_ATTRIBUTE);
+		Principal principal = (jwt instanceof Principal given) ? given : request.getPrincipal();
 		if (principal != null) {
 			return "principal " + principal.getName();
 		}
@@ -129,7 +133,12 @@ class HandshakeGate implements HandshakeInterceptor {
 			Exception exception) {
 		if (exception != null || !(response instanceof ServletServerHttpResponse servletResponse)
 				|| servletResponse.getServletResponse().getStatus() != HttpStatus.SWITCHING_PROTOCOLS.value()) {
-			this.sessions.giveBackShare(client(request));
+			// The client as this gate named it: the principal may have been the token's.
+			Object client = (request instanceof ServletServerHttpRequest servletRequest)
+					? servletRequest.getServletRequest().getAttribute(SessionRegistry.CLIENT_ATTRIBUTE) : null;
+			if (client != null) {
+				this.sessions.giveBackShare((String) client);
+			}
 		}
 	}
 

@@ -1,6 +1,8 @@
 package dev.talktoserver.server.handshake;
 
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.Map;
 
 import dev.talktoserver.observability.HandshakeRejection;
 import dev.talktoserver.observability.TalkMetrics;
@@ -11,6 +13,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.stereotype.Component;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 
 /**
@@ -32,6 +35,14 @@ class HandshakeRequestCheck extends DefaultHandshakeHandler {
 		// A browser that sends its token as a subprotocol offers this one beside it, and needs one selected.
 		// Only this one is ever selected, so a token offered as bearer.TOKEN is never sent back.
 		setSupportedProtocols(TokenCheck.SUBPROTOCOL);
+	}
+
+	/** The JWT's principal, for {@code WebSocketSession.getPrincipal()}; else the request's, as Spring's. */
+	@Override
+	protected Principal determineUser(ServerHttpRequest request, WebSocketHandler wsHandler,
+			Map<String, Object> attributes) {
+		Object principal = attributes.get(TokenCheck.PRINCIPAL_ATTRIBUTE);
+		return (principal instanceof Principal jwt) ? jwt : super.determineUser(request, wsHandler, attributes);
 	}
 
 	@Override

@@ -7,25 +7,35 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
+
+import jakarta.servlet.http.HttpServletRequest;
 
 import dev.talktoserver.TalkProperties;
 import dev.talktoserver.observability.HandshakeRejection;
 import dev.talktoserver.observability.TalkMetrics;
+import dev.talktoserver.server.connection.SessionRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * Lets a handshake through only with one of {@code talk.auth.tokens}, when any are set. Browsers cannot
- * set {@code Authorization} on a WebSocket, so the token may come three ways, checked in this order:
+ * Lets a handshake through only with a token, when any are asked for: one of {@code talk.auth.tokens},
+ * or a JWT that the resource server accepts ({@code spring.security.oauth2.resourceserver.jwt.*}, see
+ * {@link JwtAccess}), whose principal the session then carries. Browsers cannot set
+ * {@code Authorization} on a WebSocket, so the token may come three ways, checked in this order:
  * <ul>
  * <li>{@code Authorization: Bearer TOKEN}, for every client that can set a header;</li>
  * <li>the subprotocol {@code bearer.TOKEN}, offered beside {@value #SUBPROTOCOL}, for browsers: the
@@ -34,8 +44,11 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * browser history.</li>
  * </ul>
  * The first carrier present is the one checked. A handshake without a valid token gets 401 with
- * {@code WWW-Authenticate: Bearer}, one log line that names the carrier and never the token, and the
- * {@code unauthorized} rejection counter.
+ * {@code WWW-Authenticate: Bearer} (RFC 6750: with {@code error="invalid_token"} and, for a JWT, why),
+ * one log line that names the carrier and never the token, and the {@code unauthorized} rejection
+ * counter; a valid JWT without what the endpoint needs ({@code talk.auth.required-authorities}) gets
+ * 403 with {@code error="insufficient_scope"}. These run ahead of Spring Security's filter chain (see
+ * {@link HandshakeRoute}), so every upgrade is checked here, and only here.
  */
 @Component
 class TokenCheck implements HandshakeInterceptor {
@@ -61,6 +74,18 @@ class TokenCheck implements HandshakeInterceptor {
 
 	private static final String CHALLENGE = "Bearer realm=\"talk-to-server\"";
 
+	/** The handshake attribute that holds the principal of a valid JWT, for the session to carry. */
+	static final String PRINCIPAL_ATTRIBUTE = TokenCheck.class.getName() + ".principal";
+
+	/** The prefix of the authorities that Spring's converter makes of a token's scopes. */
+	private static final String SCOPE_AUTHORITY = "SCOPE_";
+
+	/** Characters of a reason in {@code WWW-Authenticate}: enough for any validator's message. */
+	private static final int MAX_DESCRIPTION = 200;
+
+	/** Seconds: a provider that failed to answer may well answer shortly. */
+	private static final String RETRY_WHEN_PROVIDER_FAILS = "5";
+
 	private static final Logger logger = LoggerFactory.getLogger(TokenCheck.class);
 
 	/**
@@ -71,8 +96,22 @@ class TokenCheck implements HandshakeInterceptor {
 
 	private final TalkMetrics metrics;
 
-	TokenCheck(TalkProperties properties, TalkMetrics metrics) {
+	/** JWTs, when a resource server is configured; else null. */
+	private final JwtAccess jwt;
+
+	private final boolean closeWhenTokenExpires;
+
+	/** Whether the identity provider failed the last JWT, so that the episode is logged once. */
+	private final AtomicBoolean providerFailing = new AtomicBoolean();
+
+	TokenCheck(TalkProperties properties, TalkMetrics metrics, ObjectProvider<JwtDecoder> jwtDecoder,
+			ObjectProvider<JwtAuthenticationConverter> jwtConverter) {
 		this.metrics = metrics;
+		JwtDecoder decoder = jwtDecoder.getIfAvailable();
+		this.jwt = (decoder != null) ? new JwtAccess(decoder,
+				jwtConverter.getIfAvailable(JwtAuthenticationConverter::new),
+				properties.auth().requiredAuthorities()) : null;
+		this.closeWhenTokenExpires = properties.auth().closeWhenTokenExpires();
 		List<String> tokens = properties.auth().tokens();
 		List<byte[]> digests = new ArrayList<>();
 		for (int i = 0; i < tokens.size(); i++) {
@@ -90,38 +129,113 @@ class TokenCheck implements HandshakeInterceptor {
 			digests.add(sha256(token));
 		}
 		this.digests = List.copyOf(digests);
-		if (this.digests.isEmpty()) {
-			logger.info("talk.auth.tokens is empty: handshakes need no token");
+		if (this.jwt != null) {
+			logger.info("handshakes need a JWT that spring.security.oauth2.resourceserver.jwt.* accepts{}",
+					this.digests.isEmpty() ? "" : " or one of the " + this.digests.size() + " token(s) of talk.auth.tokens");
+		}
+		else if (this.digests.isEmpty()) {
+			logger.info("talk.auth.tokens is empty and no JWT issuer is set: handshakes need no token");
 		}
 		else {
 			logger.info("handshakes need one of the {} token(s) of talk.auth.tokens", this.digests.size());
+		}
+		if (this.jwt == null && !properties.auth().requiredAuthorities().isEmpty()) {
+			throw new IllegalStateException("talk.auth.required-authorities needs JWTs, and no issuer is set: set "
+					+ "spring.security.oauth2.resourceserver.jwt.issuer-uri (or jwk-set-uri)");
 		}
 	}
 
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) {
-		if (this.digests.isEmpty()) {
+		if (this.digests.isEmpty() && this.jwt == null) {
 			return true;
 		}
 		Presented presented = presented(request);
-		if (presented.carrier() != Carrier.NONE && matches(presented.token())) {
-			return true;
-		}
 		String path = request.getURI().getPath();
 		if (presented.carrier() == Carrier.NONE) {
 			logger.info("handshake from {} to {} refused with 401: no token (Authorization header, "
 					+ "subprotocol or access_token parameter)", request.getRemoteAddress(), path);
-			response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE);
+			return refuse(response, path, HttpStatus.UNAUTHORIZED, HandshakeRejection.UNAUTHORIZED, CHALLENGE);
 		}
-		else {
+		if (!this.digests.isEmpty() && matches(presented.token())) {
+			return true;
+		}
+		if (this.jwt == null) {
 			logger.info("handshake from {} to {} refused with 401: the token in the {} is not valid",
 					request.getRemoteAddress(), path, presented.carrier().description);
-			response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE + ", error=\"invalid_token\"");
+			return refuse(response, path, HttpStatus.UNAUTHORIZED, HandshakeRejection.UNAUTHORIZED,
+					CHALLENGE + ", error=\"invalid_token\"");
 		}
-		this.metrics.handshakeRejected(path, HandshakeRejection.UNAUTHORIZED);
-		response.setStatusCode(HttpStatus.UNAUTHORIZED);
+		JwtAccess.Outcome outcome = this.jwt.check(presented.token(), endpoint(request));
+		if (outcome instanceof JwtAccess.Outcome.Accepted accepted) {
+			this.providerFailing.set(false);
+			attributes.put(PRINCIPAL_ATTRIBUTE, accepted.principal());
+			if (this.closeWhenTokenExpires && accepted.expiresAt() != null) {
+				attributes.put(SessionRegistry.TOKEN_EXPIRES_ATTRIBUTE, accepted.expiresAt());
+			}
+			return true;
+		}
+		if (outcome instanceof JwtAccess.Outcome.Invalid invalid) {
+			logger.info("handshake from {} to {} refused with 401: the JWT in the {} is not valid: {}",
+					request.getRemoteAddress(), path, presented.carrier().description, invalid.why());
+			return refuse(response, path, HttpStatus.UNAUTHORIZED, HandshakeRejection.UNAUTHORIZED, CHALLENGE
+					+ ", error=\"invalid_token\", error_description=\"" + quotable(invalid.why()) + "\"");
+		}
+		if (outcome instanceof JwtAccess.Outcome.Forbidden forbidden) {
+			String needed = String.join(" or ", forbidden.required());
+			logger.info("handshake from {} to {} refused with 403: the token has none of {}",
+					request.getRemoteAddress(), path, needed);
+			return refuse(response, path, HttpStatus.FORBIDDEN, HandshakeRejection.FORBIDDEN,
+					CHALLENGE + ", error=\"insufficient_scope\", error_description=\"this endpoint needs "
+							+ quotable(needed) + "\"" + scopes(forbidden.required()));
+		}
+		// Once per episode: every handshake fails alike until the provider answers again.
+		if (this.providerFailing.compareAndSet(false, true)) {
+			logger.warn("handshakes with a JWT get 503: the token cannot be checked ({}); check "
+					+ "spring.security.oauth2.resourceserver.jwt.* and that the identity provider is up",
+					((JwtAccess.Outcome.Unavailable) outcome).why());
+		}
+		response.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_WHEN_PROVIDER_FAILS);
+		return refuse(response, path, HttpStatus.SERVICE_UNAVAILABLE, HandshakeRejection.IDENTITY_PROVIDER, null);
+	}
+
+	private boolean refuse(ServerHttpResponse response, String path, HttpStatus status, HandshakeRejection rejection,
+			String challenge) {
+		if (challenge != null) {
+			response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, challenge);
+		}
+		this.metrics.handshakeRejected(path, rejection);
+		response.setStatusCode(status);
 		return false;
+	}
+
+	/** The endpoint as registered, without the context path the request's own path has. */
+	private static String endpoint(ServerHttpRequest request) {
+		if (request instanceof ServletServerHttpRequest servletRequest) {
+			HttpServletRequest servlet = servletRequest.getServletRequest();
+			return servlet.getRequestURI().substring(servlet.getContextPath().length());
+		}
+		return request.getURI().getPath();
+	}
+
+	/** RFC 6750's {@code scope} attribute, for the required authorities that are scopes. */
+	private static String scopes(List<String> required) {
+		List<String> scopes = required.stream()
+			.filter((authority) -> authority.startsWith(SCOPE_AUTHORITY))
+			.map((authority) -> authority.substring(SCOPE_AUTHORITY.length()))
+			.toList();
+		return scopes.isEmpty() ? "" : ", scope=\"" + quotable(String.join(" ", scopes)) + "\"";
+	}
+
+	/** Text that can stand in a quoted string of a header (RFC 6750 allows printable ASCII but " and \\). */
+	private static String quotable(String text) {
+		StringBuilder quotable = new StringBuilder(Math.min(text.length(), MAX_DESCRIPTION));
+		for (int i = 0; i < text.length() && quotable.length() < MAX_DESCRIPTION; i++) {
+			char c = text.charAt(i);
+			quotable.append((c < 0x20 || c > 0x7e || c == '"' || c == '\\') ? '\'' : c);
+		}
+		return quotable.toString();
 	}
 
 	@Override

@@ -7,8 +7,11 @@ import dev.talktoserver.observability.TalkMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -39,7 +42,10 @@ class TokenCheckTests {
 	}
 
 	private static TokenCheck tokenCheck(String tokens) {
-		return new TokenCheck(properties(tokens), new TalkMetrics(new SimpleMeterRegistry()));
+		// No JWT issuer: an empty bean factory has no JwtDecoder.
+		StaticListableBeanFactory none = new StaticListableBeanFactory();
+		return new TokenCheck(properties(tokens), new TalkMetrics(new SimpleMeterRegistry()),
+				none.getBeanProvider(JwtDecoder.class), none.getBeanProvider(JwtAuthenticationConverter.class));
 	}
 
 	private static TalkProperties properties(String tokens) {
