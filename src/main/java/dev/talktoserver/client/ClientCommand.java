@@ -1,11 +1,13 @@
 package dev.talktoserver.client;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -45,6 +47,9 @@ final class ClientCommand {
 
 	private final String token;
 
+	/** Where the token is read from, again for each connection; null without --token-file. */
+	private final Path tokenFile;
+
 	private final Path caCert;
 
 	private final boolean insecure;
@@ -78,6 +83,8 @@ final class ClientCommand {
 		this.origin = arguments.value(ClientOption.ORIGIN);
 		this.headers = arguments.all(ClientOption.HEADER);
 		this.token = arguments.value(ClientOption.TOKEN);
+		String tokenFile = arguments.value(ClientOption.TOKEN_FILE);
+		this.tokenFile = (tokenFile != null) ? Path.of(tokenFile) : null;
 		String caCert = arguments.value(ClientOption.CA_CERT);
 		this.caCert = (caCert != null) ? Path.of(caCert) : null;
 		this.insecure = arguments.has(ClientOption.INSECURE);
@@ -107,7 +114,8 @@ final class ClientCommand {
 		try {
 			StandardWebSocketClient client = Connection.client(container, sslContext, this.connectTimeout);
 			Conversation conversation = new Conversation(events,
-					() -> Connection.open(client, this.url, headers, this.connectTimeout, events), this.url, this.out,
+					() -> Connection.open(client, this.url, withTokenRenewed(headers), this.connectTimeout, events),
+					this.url, this.out,
 					this.err, this.replyTimeout, reconnect);
 			conversation.connect();
 			if (this.interactive) {
@@ -158,18 +166,63 @@ final class ClientCommand {
 		return (this.caCert != null) ? ClientTls.trusting(this.caCert) : null;
 	}
 
-	/** The token of --token, or else of the environment; never printed, not even with --verbose. */
+	/**
+	 * The token of --token, of --token-file, or else of the environment; never printed, not even with
+	 * --verbose.
+	 */
 	private String token() {
-		String token = (this.token != null) ? this.token : this.environment.get(TOKEN_VARIABLE);
+		if (this.token != null && this.tokenFile != null) {
+			throw new UsageError("--token and --token-file do not go together: choose one");
+		}
+		if (this.tokenFile != null) {
+			return tokenFromFile();
+		}
+		return oneWord((this.token != null) ? this.token : this.environment.get(TOKEN_VARIABLE),
+				(this.token != null) ? "--token" : TOKEN_VARIABLE);
+	}
+
+	private String tokenFromFile() {
+		String token;
+		try {
+			token = Files.readString(this.tokenFile, StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UsageError("--token-file " + this.tokenFile + " cannot be read (" + ex.getClass().getSimpleName()
+					+ "); give a file that holds the token");
+		}
+		String word = oneWord(token, "--token-file " + this.tokenFile);
+		if (word == null) {
+			throw new UsageError("--token-file " + this.tokenFile + " is empty; it should hold the token");
+		}
+		return word;
+	}
+
+	private static String oneWord(String token, String source) {
 		if (token == null || token.isBlank()) {
 			return null;
 		}
 		token = token.strip();
 		if (token.chars().anyMatch((c) -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-			String source = (this.token != null) ? "--token" : TOKEN_VARIABLE;
 			throw new UsageError(source + " has spaces or control characters in it; a token is one word");
 		}
 		return token;
+	}
+
+	/**
+	 * The handshake headers for the next connection: with --token-file, with the token the file holds
+	 * now, or the one sent last when it cannot be read (the next reconnect reads it again).
+	 */
+	private WebSocketHttpHeaders withTokenRenewed(WebSocketHttpHeaders headers) {
+		if (this.tokenFile == null) {
+			return headers;
+		}
+		try {
+			headers.setBearerAuth(tokenFromFile());
+		}
+		catch (UsageError ex) {
+			this.err.println("warning: " + ex.getMessage() + "; sending the token read before");
+		}
+		return headers;
 	}
 
 	private static boolean isLoopback(String host) {

@@ -23,6 +23,10 @@ enum ClientOption {
 			"Token to send as 'Authorization: Bearer TOKEN' (default: the " + ClientCommand.TOKEN_VARIABLE
 					+ " environment variable, the safer choice: other users can see a command line)"),
 
+	TOKEN_FILE(null, "--token-file", "FILE", null,
+			"Read the token from FILE, and again before each reconnect, so that a token renewed there "
+					+ "(a JWT that expires, refreshed by a sidecar or a cron job) is the one sent"),
+
 	CA_CERT(null, "--ca-cert", "FILE", null,
 			"For wss://, trust the certificates in this PEM file (the server's own, or its CA) "
 					+ "instead of the Java runtime's CAs"),

@@ -36,6 +36,9 @@ final class Conversation {
 	/** Close codes that say "try again", rather than "stop": going away, service restart, try again later. */
 	private static final Set<Integer> RETRYABLE_CLOSES = Set.of(1001, 1006, 1012, 1013);
 
+	/** How the server's 1008 for an expired JWT begins (its close statuses). */
+	private static final String TOKEN_EXPIRED_REASON = "token expired";
+
 	private final BlockingQueue<Event> events;
 
 	private final Supplier<Connection> connector;
@@ -147,7 +150,7 @@ final class Conversation {
 			if (status.getCode() == CloseStatus.NORMAL.getCode() && this.awaitingReply.isEmpty()) {
 				return false;
 			}
-			recoverOrThrow(closedByServer(status), RETRYABLE_CLOSES.contains(status.getCode()),
+			recoverOrThrow(closedByServer(status), RETRYABLE_CLOSES.contains(status.getCode()) || tokenExpired(status),
 					"server closed with " + status.getCode() + reasonOf(status, " "));
 			return true;
 		}
@@ -161,6 +164,15 @@ final class Conversation {
 	}
 
 	/** Reconnects when allowed and the failure is one that another connection can get past. */
+	/**
+	 * The server's close when the JWT of the connection expires: worth a reconnect, which sends the token
+	 * anew (renewed, with --token-file; the same one otherwise, which then gets 401 and ends the run).
+	 */
+	private static boolean tokenExpired(CloseStatus status) {
+		return status.getCode() == CloseStatus.POLICY_VIOLATION.getCode() && status.getReason() != null
+				&& status.getReason().startsWith(TOKEN_EXPIRED_REASON);
+	}
+
 	private void recoverOrThrow(ClientFailure failure, boolean retryable, String why) {
 		if (!this.reconnect.enabled() || !retryable) {
 			throw failure;
@@ -276,7 +288,8 @@ final class Conversation {
 			case 1001 -> "the server is going away; connect again in a moment, or use --reconnect";
 			case 1003 -> "the server does not accept this kind of message";
 			case 1006 -> "the connection dropped without a close frame; check the server and the network";
-			case 1008 -> "the server's policy refused this connection or message rate";
+			case 1008 -> tokenExpired(status) ? "the token expired; get a new one, or keep it renewed in a "
+					+ "--token-file and use --reconnect" : "the server's policy refused this connection or message rate";
 			case 1009 -> "the message was too big for the server; send smaller messages";
 			case 1011 -> "the server hit an error; see its log";
 			case 1012, 1013 -> "the server is restarting or overloaded; try again shortly, or use --reconnect";

@@ -31,7 +31,8 @@ final class Help {
 			COMMAND + " -i --reconnect  # through restarts", "tail -f events.txt | " + COMMAND + " -i --reconnect \\",
 			"    --reconnect-attempts 20 --reconnect-delay 1s", "TALK_TOKEN=$(cat token.txt) " + COMMAND + " \\",
 			"    wss://localhost:8443/talk-to-server --ca-cert server.pem",
-			COMMAND + " wss://localhost:8443/talk-to-server -k");
+			COMMAND + " wss://localhost:8443/talk-to-server -k",
+			COMMAND + " -i --reconnect --token-file /run/secrets/talk-jwt \\", "    wss://talk.example.org/talk-to-server");
 
 	private Help() {
 	}

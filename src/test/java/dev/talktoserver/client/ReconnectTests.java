@@ -2,14 +2,19 @@ package dev.talktoserver.client;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.talktoserver.support.ScriptedWebSocketServer;
 import dev.talktoserver.support.ScriptedWebSocketServer.Script;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,6 +90,32 @@ class ReconnectTests {
 				.contains("the server refused the WebSocket handshake with HTTP 429: this client holds all the"
 						+ " connections the server allows one client");
 			assertThat(run.out.lines()).hasSize(1);
+		}
+	}
+
+	@Test
+	void aTokenThatExpiredIsReadAgainFromItsFileForTheReconnect(@TempDir Path folder) throws Exception {
+		Path tokenFile = folder.resolve("token");
+		Files.writeString(tokenFile, "first-token\n");
+		try (ScriptedWebSocketServer server = ScriptedWebSocketServer.playing(
+				Script.answer(1).thenClose(1008, "token expired: connect again with a new token"), Script.answerAll())) {
+			// The token is renewed while the first connection is open, as a sidecar would renew it.
+			server.onHandshake(() -> write(tokenFile, "second-token"));
+			Run run = Run.of(with(FAST, server.url(), "--token-file", tokenFile.toString(), "-m", "one", "-m", "two"));
+			assertThat(run.exitCode).as("exit code; stderr: %s", run.err).isZero();
+			assertThat(run.err).contains("reconnecting (attempt 1 of 10 in ")
+				.contains("server closed with 1008 token expired");
+			assertThat(server.authorizations()).containsExactly("Bearer first-token", "Bearer second-token");
+			assertThat(run.out.lines()).hasSize(2);
+		}
+	}
+
+	private static void write(Path file, String text) {
+		try {
+			Files.writeString(file, text);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 

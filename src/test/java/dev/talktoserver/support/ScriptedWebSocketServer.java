@@ -31,6 +31,13 @@ public final class ScriptedWebSocketServer implements AutoCloseable {
 
 	private final List<String> received = new CopyOnWriteArrayList<>();
 
+	/** The Authorization header of each handshake, in order ("" for none). */
+	private final List<String> authorizations = new CopyOnWriteArrayList<>();
+
+	/** Runs after each handshake request is read, before it is answered. */
+	private volatile Runnable onHandshake = () -> {
+	};
+
 	private final Thread thread;
 
 	/** What happens to one connection. */
@@ -103,6 +110,17 @@ public final class ScriptedWebSocketServer implements AutoCloseable {
 		return "ws://127.0.0.1:" + port() + "/talk-to-server";
 	}
 
+	/** The Authorization header of each handshake, in order ("" where there was none). */
+	public List<String> authorizations() {
+		return List.copyOf(this.authorizations);
+	}
+
+	/** Runs {@code action} after each handshake request is read, before it is answered. */
+	public ScriptedWebSocketServer onHandshake(Runnable action) {
+		this.onHandshake = action;
+		return this;
+	}
+
 	/** Every text message received, on every connection, in order. */
 	public List<String> received() {
 		return List.copyOf(this.received);
@@ -127,11 +145,18 @@ public final class ScriptedWebSocketServer implements AutoCloseable {
 			InputStream in = socket.getInputStream();
 			OutputStream out = socket.getOutputStream();
 			String key = null;
+			String authorization = "";
 			for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
-				if (line.toLowerCase(Locale.ROOT).startsWith("sec-websocket-key:")) {
+				String lower = line.toLowerCase(Locale.ROOT);
+				if (lower.startsWith("sec-websocket-key:")) {
 					key = line.substring(line.indexOf(':') + 1).trim();
 				}
+				else if (lower.startsWith("authorization:")) {
+					authorization = line.substring(line.indexOf(':') + 1).trim();
+				}
 			}
+			this.authorizations.add(authorization);
+			this.onHandshake.run();
 			if (script.refuseWith() != 0) {
 				out.write(("HTTP/1.1 " + script.refuseWith() + " Refused\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
 						+ "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
