@@ -10,6 +10,9 @@
 #               also run as "deflate": the jar with talk.compression.enabled=true
 #   --smoke     a few seconds of each scenario against the jar alone: proves the script works (CI)
 #   --large     the large-message scenarios only (echo 4 KiB, 64 KiB, 1 MiB; 64 KiB on /talk-to-server)
+#   --jwt       the handshake rounds only, the jar without a token against the jar checking a JWT (RS256,
+#               its key from a PEM file) on every handshake, in turns, REPEAT times (default 3); the
+#               ratios of their medians go to results.md
 #   --no-build  use the jars in target/ as they are
 #   --image TAG also time the start of that container image to its first handshake (podman); repeatable
 # Start-up is timed for `java -jar`, and for the jar extracted with a CDS archive (Java 17) and with an
@@ -25,6 +28,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 shared=$root/../shared/bench
 smoke=0
 large_only=0
+jwt_only=0
 build=1
 images=()
 peers=()
@@ -32,6 +36,7 @@ while (($#)); do
 	case $1 in
 	--smoke) smoke=1 ;;
 	--large) large_only=1 ;;
+	--jwt) jwt_only=1 ;;
 	--no-build) build=0 ;;
 	--image) images+=("${2:?--image needs a tag}"); shift ;;
 	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
@@ -160,24 +165,25 @@ unserve() {
 	kill -KILL "$1" 2>/dev/null || true
 }
 
-# handshake_rounds PEER REP N: one instance, just ready; three rounds of N unpaced handshakes (256 in
-# flight, wsload conns -rate 0) one after another: the first is the storm a fresh instance gets, the
-# third a warm one's. Summary lines PEER-hscold-rREP and PEER-hswarm-rREP.
+# handshake_rounds PEER REP N [QUERY [NAME]]: one instance, just ready; three rounds of N unpaced
+# handshakes (256 in flight, wsload conns -rate 0) one after another: the first is the storm a fresh
+# instance gets, the third a warm one's. QUERY goes after the path (a token: ?access_token=...).
+# Summary lines NAME-hscold-rREP and NAME-hswarm-rREP (NAME: PEER by default).
 handshake_rounds() {
-	local peer=$1 rep=$2 n=$3 p=$((port + 1))
-	log "$peer-handshakes-r$rep"
-	serve "$peer" "$p" "$RUNS/$peer-handshakes-r$rep.server.log" || return 0
+	local peer=$1 rep=$2 n=$3 query=${4:-} name=${5:-$1} p=$((port + 1))
+	log "$name-handshakes-r$rep"
+	serve "$peer" "$p" "$RUNS/$name-handshakes-r$rep.server.log" || return 0
 	local pid=$served
 	for round in 1 2 3; do
 		local scenario=
 		((round == 1)) && scenario=hscold
 		((round == 3)) && scenario=hswarm
-		"$BIN/wsload" conns -url "ws://127.0.0.1:$p/talk-to-server" -c "$n" -rate 0 -hold 1s -pid "$pid" -json \
-			>"$RUNS/$peer-handshakes-r$rep-round$round.json" 2>/dev/null || true
+		"$BIN/wsload" conns -url "ws://127.0.0.1:$p/talk-to-server$query" -c "$n" -rate 0 -hold 1s -pid "$pid" \
+			-json >"$RUNS/$name-handshakes-r$rep-round$round.json" 2>/dev/null || true
 		[[ -n $scenario ]] && python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 print(" ".join(f"{k}={d[k]}" for k in ("handshakes_per_s", "handshake_p99_ms", "handshake_max_ms", "opened") if k in d))' \
-			"$RUNS/$peer-handshakes-r$rep-round$round.json" | sed "s/^/label=$peer-$scenario-r$rep /" >>"$RUNS/summary.txt"
+			"$RUNS/$name-handshakes-r$rep-round$round.json" | sed "s/^/label=$name-$scenario-r$rep /" >>"$RUNS/summary.txt"
 	done
 	unserve "$pid"
 }
@@ -234,6 +240,43 @@ if ((smoke)); then
 		run "deflate-rtt100z-smoke" jar rtt -c 10 -w 1s -d 2s -compress -max-err 0
 	WSPATH=/echo run "jar-echo64k-smoke" jar rtt -c 2 -size 65536 -expect '' -w 1s -d 2s -max-err 0
 	startup java-jar 1 java ${JAVA_OPTS:-} -jar "$jar"
+elif ((jwt_only)); then
+	# A key pair and one RS256 token signed with it, as an identity provider would issue (openssl only).
+	b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$RUNS/jwt-private.pem" 2>/dev/null
+	openssl pkey -in "$RUNS/jwt-private.pem" -pubout -out "$RUNS/jwt-public.pem"
+	now=$(date +%s)
+	signed="$(printf '{"alg":"RS256","typ":"JWT"}' | b64url).$(printf '{"sub":"bench","aud":"talk-bench","iat":%d,"nbf":%d,"exp":%d}' \
+		"$now" "$now" $((now + 7200)) | b64url)"
+	token="$signed.$(printf '%s' "$signed" | openssl dgst -sha256 -sign "$RUNS/jwt-private.pem" | b64url)"
+	# Both as shipped, with their warm-up (the one with a JWT warms up with a JWT of its own).
+	jwt_opts="-Dspring.security.oauth2.resourceserver.jwt.public-key-location=file:$RUNS/jwt-public.pem"
+	jwt_opts="$jwt_opts -Dspring.security.oauth2.resourceserver.jwt.audiences=talk-bench"
+	for rep in $(seq 1 "${REPEAT:-3}"); do
+		handshake_rounds jar "$rep" 5000 "" nojwt
+		JAVA_OPTS="${JAVA_OPTS:-} $jwt_opts" handshake_rounds jar "$rep" 5000 "?access_token=$token" jwt
+	done
+	python3 - "$RUNS/summary.txt" >"$RUNS/results.md" <<-'EOF'
+		import re, statistics, sys
+		rates = {}
+		for line in open(sys.argv[1]):
+		    m = re.search(r"label=(nojwt|jwt)-(hscold|hswarm)-r\d+ .*?handshakes_per_s=([\d.]+).*?opened=(\d+)", line)
+		    if m:
+		        rates.setdefault((m[1], m[2]), []).append((float(m[3]), int(m[4])))
+		print("| round | without a token, handshakes/s | with a JWT checked, handshakes/s | JWT / without |")
+		print("| --- | --- | --- | --- |")
+		for scenario in ("hscold", "hswarm"):
+		    without = [r for r, _ in rates.get(("nojwt", scenario), [])]
+		    jwt = [r for r, _ in rates.get(("jwt", scenario), [])]
+		    if without and jwt:
+		        a, b = statistics.median(without), statistics.median(jwt)
+		        print(f"| {scenario} | {a:,.0f} ({', '.join(f'{r:,.0f}' for r in without)}) | "
+		              f"{b:,.0f} ({', '.join(f'{r:,.0f}' for r in jwt)}) | {b / a:.2f}x |")
+		print()
+		print("opened per round:", {f"{k[0]}-{k[1]}": [o for _, o in v] for k, v in sorted(rates.items())})
+	EOF
+	cat "$RUNS/results.md"
+	exit 0
 elif ((large_only)); then
 	export WAIT_IDLE=${WAIT_IDLE:-60}
 	for rep in $(seq 1 "${REPEAT:-2}"); do

@@ -108,23 +108,35 @@ class DeploymentManifestsTests {
 		int serverPort = Integer.parseInt(this.application.getProperty("server.port", "8080"));
 		assertThat(httpPort().getContainerPort()).isEqualTo(serverPort);
 		assertThat(Files.readString(Path.of("Dockerfile"))).contains("\nEXPOSE " + serverPort + "\n");
+	}
+
+	@Test
+	void theActuatorHasAPortOfItsOwnWhereProbesAndPrometheusGo() {
+		String managementPort = this.container.getEnv()
+			.stream()
+			.filter((variable) -> variable.getName().equals("MANAGEMENT_SERVER_PORT"))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no MANAGEMENT_SERVER_PORT in the container's environment"))
+			.getValue();
+		assertThat(managementPort).isNotEqualTo(String.valueOf(httpPort().getContainerPort()));
+		assertThat(port("management").getContainerPort()).isEqualTo(Integer.parseInt(managementPort));
 		assertThat(this.deployment.getSpec().getTemplate().getMetadata().getAnnotations())
-			.containsEntry("prometheus.io/port", String.valueOf(serverPort))
+			.containsEntry("prometheus.io/port", managementPort)
 			.containsEntry("prometheus.io/path", "/actuator/prometheus");
 	}
 
 	@Test
-	void probesAskTheActuatorsLivenessAndReadinessGroupsOnTheServerPort() {
+	void probesAskTheActuatorsLivenessAndReadinessGroupsOnTheManagementPort() {
 		assertThat(this.application.getProperty("management.endpoint.health.probes.enabled")).isEqualTo("true");
 		assertThat(this.application.getProperty("management.endpoints.web.exposure.include")).contains("health");
 		assertThat(this.application.getProperty("management.server.port"))
-			.as("with a management port, the probes must go there").isNull();
+			.as("the deployment sets the management port; the jar leaves it to the deployment").isNull();
 		assertThat(httpGet(this.container.getLivenessProbe()).getPath()).isEqualTo("/actuator/health/liveness");
 		assertThat(httpGet(this.container.getStartupProbe()).getPath()).isEqualTo("/actuator/health/liveness");
 		assertThat(httpGet(this.container.getReadinessProbe()).getPath()).isEqualTo("/actuator/health/readiness");
 		for (Probe probe : List.of(this.container.getLivenessProbe(), this.container.getReadinessProbe(),
 				this.container.getStartupProbe())) {
-			assertThat(httpGet(probe).getPort()).isEqualTo(new IntOrString(httpPort().getName()));
+			assertThat(httpGet(probe).getPort()).isEqualTo(new IntOrString(port("management").getName()));
 		}
 	}
 
@@ -266,11 +278,15 @@ class DeploymentManifestsTests {
 	}
 
 	private ContainerPort httpPort() {
+		return port("http");
+	}
+
+	private ContainerPort port(String name) {
 		return this.container.getPorts()
 			.stream()
-			.filter((port) -> "http".equals(port.getName()))
+			.filter((port) -> name.equals(port.getName()))
 			.findFirst()
-			.orElseThrow(() -> new AssertionError("no container port named http"));
+			.orElseThrow(() -> new AssertionError("no container port named " + name));
 	}
 
 	private static HTTPGetAction httpGet(Probe probe) {

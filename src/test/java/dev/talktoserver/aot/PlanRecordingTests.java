@@ -29,6 +29,11 @@ class PlanRecordingTests {
 			.containsEntry("server.forward-headers-strategy", "native")
 			.doesNotContainKeys(SettingsReadWhilePlanning.NOT_DECIDING.toArray(String[]::new))
 			.doesNotContainKeys("logging.level.root", "talk.reply");
+		// A JWT issuer decides whether the resource server's decoder exists: a plan made without one must
+		// not start a server that was given one, and checks no token.
+		assertThat(planned.values()).containsKeys("spring.security.oauth2.resourceserver.jwt.issuer-uri",
+				"spring.security.oauth2.resourceserver.jwt.jwk-set-uri",
+				"spring.security.oauth2.resourceserver.jwt.public-key-location");
 		assertThat(planned.profiles()).isEmpty();
 		assertThat(planned.managementPort()).isEqualTo(ManagementPortType.SAME);
 		assertThat(System.getProperty(PlanRecording.AOT_PROCESSING)).isNull();

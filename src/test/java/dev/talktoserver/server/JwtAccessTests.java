@@ -1,6 +1,10 @@
 package dev.talktoserver.server;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,6 +49,8 @@ class JwtAccessTests {
 	static final String SHARED_TOKEN = "shared-0123456789abcdef";
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	@LocalServerPort
 	private int port;
@@ -172,6 +178,36 @@ class JwtAccessTests {
 			assertThat(none.status()).isEqualTo(401);
 			assertThat(none.header("WWW-Authenticate")).isEqualTo("Bearer realm=\"talk-to-server\"");
 		}
+	}
+
+	@Test
+	void actuatorDetailsAndMetricsAreForOperatorsWhileTheProbesStayOpen() throws Exception {
+		String operator = TestIdentityProvider.token(TestIdentityProvider.CLIENT, "talk operator");
+		String talkOnly = TestIdentityProvider.token(TestIdentityProvider.CLIENT, "talk");
+		assertThat(get("/actuator/health/liveness", null).statusCode()).isEqualTo(200);
+		assertThat(get("/actuator/health/readiness", null).statusCode()).isEqualTo(200);
+		assertThat(get("/actuator/health", null).body()).contains("\"status\":\"UP\"").doesNotContain("details");
+		assertThat(get("/actuator/health", talkOnly).body()).doesNotContain("details");
+		assertThat(get("/actuator/health", operator).body()).contains("\"talk\":{\"details\":{\"activeSessions\":",
+				"\"capacity\":10000}");
+		assertThat(get("/actuator/health/readiness", operator).body()).contains("\"talk\"", "\"readinessState\"");
+		HttpResponse<String> anonymous = get("/actuator/prometheus", null);
+		assertThat(anonymous.statusCode()).isEqualTo(401);
+		assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+				(challenge) -> assertThat(challenge).startsWith("Bearer"));
+		assertThat(get("/actuator/prometheus", talkOnly).statusCode()).isEqualTo(403);
+		assertThat(get("/actuator/metrics/talk.sessions.active", talkOnly).statusCode()).isEqualTo(403);
+		assertThat(get("/actuator/prometheus", operator).statusCode()).isEqualTo(200);
+		assertThat(get("/actuator/info", null).statusCode()).isEqualTo(200);
+	}
+
+	private HttpResponse<String> get(String path, String token) throws Exception {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + path))
+			.timeout(TIMEOUT);
+		if (token != null) {
+			request.header("Authorization", "Bearer " + token);
+		}
+		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 	private RawWebSocket connect(String path, String token) throws IOException {

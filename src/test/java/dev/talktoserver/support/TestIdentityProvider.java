@@ -41,8 +41,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * A real identity provider for the JWT tests: Spring Authorization Server, started once per test JVM as
  * an application of its own on a random port of 127.0.0.1, issuing access tokens by
- * {@code client_credentials} to two registered clients: {@value #CLIENT} (scopes {@code talk} and
- * {@code echo}) and {@value #OTHER_CLIENT}. As with any such provider, a token's audience is the client
+ * {@code client_credentials} to two registered clients: {@value #CLIENT} (scopes {@code talk},
+ * {@code echo} and {@code operator}) and {@value #OTHER_CLIENT}. As with any such provider, a token's audience is the client
  * it was issued to, and its subject the client's id. The service finds it by its issuer URI, as it would
  * find Keycloak. Its signing key is the tests' too, so that they can make the tokens that no provider
  * would issue: expired ones, and ones for other subjects.
@@ -79,7 +79,7 @@ public class TestIdentityProvider {
 						"server.address", "127.0.0.1", "spring.main.banner-mode", "off",
 						// The service's console batching would otherwise batch the JVM's console for it.
 						"talk.log.console-batch-interval", "0"))
-				.properties(client("talk", CLIENT, "talk,echo"))
+				.properties(client("talk", CLIENT, "talk,echo,operator"))
 				.properties(client("other", OTHER_CLIENT, "talk"))
 				.build();
 			// Logging is the JVM's, and the service's tests read it: this application leaves it as it is.

@@ -45,7 +45,8 @@ class TokenCheckTests {
 		// No JWT issuer: an empty bean factory has no JwtDecoder.
 		StaticListableBeanFactory none = new StaticListableBeanFactory();
 		return new TokenCheck(properties(tokens), new TalkMetrics(new SimpleMeterRegistry()),
-				none.getBeanProvider(JwtDecoder.class), none.getBeanProvider(JwtAuthenticationConverter.class));
+				none.getBeanProvider(JwtDecoder.class), none.getBeanProvider(JwtAuthenticationConverter.class),
+				new WarmUpToken(none.getBeanProvider(JwtAuthenticationConverter.class)));
 	}
 
 	private static TalkProperties properties(String tokens) {
