@@ -32,7 +32,7 @@ final class Help {
 			"    --reconnect-attempts 20 --reconnect-delay 1s", "TALK_TOKEN=$(cat token.txt) " + COMMAND + " \\",
 			"    wss://localhost:8443/talk-to-server --ca-cert server.pem",
 			COMMAND + " wss://localhost:8443/talk-to-server -k",
-			COMMAND + " -i --reconnect --token-file /run/secrets/talk-jwt \\", "    wss://talk.example.org/talk-to-server");
+			COMMAND + " -i --reconnect \\", "    --token-file /run/secrets/talk-jwt wss://talk.example.org/talk-to-server");
 
 	private Help() {
 	}
