@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.talktoserver.TalkProperties;
-import dev.talktoserver.server.handshake.WarmUpToken;
+import dev.talktoserver.access.WarmUpToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -90,9 +90,6 @@ public class SessionRegistry {
 		return removed;
 	}
 
-	/** The handshake attribute that holds when the session's JWT expires ({@link java.time.Instant}), if it does. */
-	public static final String TOKEN_EXPIRES_ATTRIBUTE = SessionRegistry.class.getName() + ".tokenExpires";
-
 	/** The handshake attribute that names the client whose share a new session holds. */
 	public static final String CLIENT_ATTRIBUTE = SessionRegistry.class.getName() + ".client";
 

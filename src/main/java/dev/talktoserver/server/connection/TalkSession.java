@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.talktoserver.access.TokenCheck;
 import dev.talktoserver.observability.EndpointMeters;
 import dev.talktoserver.observability.LogSafeText;
 import dev.talktoserver.server.send.Frame;
@@ -123,7 +124,7 @@ public final class TalkSession {
 		// Quoted and escaped: the name is the identity provider's, and may hold anything.
 		this.who = (this.principal != null)
 				? this.remoteAddress + " as " + LogSafeText.quote(this.principal, MAX_LOGGED_NAME) : this.remoteAddress;
-		Object expiresAt = session.getAttributes().get(SessionRegistry.TOKEN_EXPIRES_ATTRIBUTE);
+		Object expiresAt = session.getAttributes().get(TokenCheck.TOKEN_EXPIRES_ATTRIBUTE);
 		this.tokenExpires = expiresAt instanceof Instant;
 		this.tokenExpiresNanos = this.tokenExpires ? nanosFromNow((Instant) expiresAt) : 0;
 		this.meters = meters;

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.util.Map;
 
+import dev.talktoserver.access.TokenCheck;
 import dev.talktoserver.observability.HandshakeRejection;
 import dev.talktoserver.observability.TalkMetrics;
 import dev.talktoserver.server.connection.MemoryBudget;

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.Map;
 
+import dev.talktoserver.access.TokenCheck;
 import dev.talktoserver.observability.HandshakeRejection;
 import dev.talktoserver.observability.TalkMetrics;
 import org.slf4j.Logger;

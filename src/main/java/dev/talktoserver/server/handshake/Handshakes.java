@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.talktoserver.access.OriginPolicy;
+import dev.talktoserver.access.TokenCheck;
 import dev.talktoserver.TalkProperties;
 
 import org.springframework.boot.web.servlet.FilterRegistrationBean;

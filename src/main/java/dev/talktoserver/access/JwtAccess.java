@@ -1,4 +1,4 @@
-package dev.talktoserver.server.handshake;
+package dev.talktoserver.access;
 
 import java.time.Instant;
 import java.util.Collection;

@@ -1,4 +1,4 @@
-package dev.talktoserver.server.handshake;
+package dev.talktoserver.access;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +15,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import dev.talktoserver.TalkProperties;
 import dev.talktoserver.observability.HandshakeRejection;
 import dev.talktoserver.observability.TalkMetrics;
-import dev.talktoserver.server.connection.SessionRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,13 +47,13 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * one log line that names the carrier and never the token, and the {@code unauthorized} rejection
  * counter; a valid JWT without what the endpoint needs ({@code talk.auth.required-authorities}) gets
  * 403 with {@code error="insufficient_scope"}. These run ahead of Spring Security's filter chain (see
- * {@link HandshakeRoute}), so every upgrade is checked here, and only here.
+ * {@code HandshakeRoute}), so every upgrade is checked here, and only here.
  */
 @Component
-class TokenCheck implements HandshakeInterceptor {
+public final class TokenCheck implements HandshakeInterceptor {
 
 	/** The subprotocol the server selects when a browser offers it beside its token. */
-	static final String SUBPROTOCOL = "talk";
+	public static final String SUBPROTOCOL = "talk";
 
 	/** A subprotocol with this prefix carries a token instead of naming a protocol. */
 	static final String SUBPROTOCOL_TOKEN_PREFIX = "bearer.";
@@ -75,7 +74,10 @@ class TokenCheck implements HandshakeInterceptor {
 	private static final String CHALLENGE = "Bearer realm=\"talk-to-server\"";
 
 	/** The handshake attribute that holds the principal of a valid JWT, for the session to carry. */
-	static final String PRINCIPAL_ATTRIBUTE = TokenCheck.class.getName() + ".principal";
+	public static final String PRINCIPAL_ATTRIBUTE = TokenCheck.class.getName() + ".principal";
+
+	/** The handshake attribute that holds when a valid JWT expires, for the session to close then. */
+	public static final String TOKEN_EXPIRES_ATTRIBUTE = TokenCheck.class.getName() + ".tokenExpires";
 
 	/** The prefix of the authorities that Spring's converter makes of a token's scopes. */
 	private static final String SCOPE_AUTHORITY = "SCOPE_";
@@ -176,7 +178,7 @@ class TokenCheck implements HandshakeInterceptor {
 			this.providerFailing.set(false);
 			attributes.put(PRINCIPAL_ATTRIBUTE, accepted.principal());
 			if (this.closeWhenTokenExpires && accepted.expiresAt() != null) {
-				attributes.put(SessionRegistry.TOKEN_EXPIRES_ATTRIBUTE, accepted.expiresAt());
+				attributes.put(TOKEN_EXPIRES_ATTRIBUTE, accepted.expiresAt());
 			}
 			return true;
 		}

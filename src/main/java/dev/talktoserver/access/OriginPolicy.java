@@ -1,4 +1,4 @@
-package dev.talktoserver.server.handshake;
+package dev.talktoserver.access;
 
 import java.util.Map;
 
@@ -22,7 +22,7 @@ import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
  * only at DEBUG.
  */
 @Component
-class OriginPolicy extends OriginHandshakeInterceptor {
+public final class OriginPolicy extends OriginHandshakeInterceptor {
 
 	private static final Logger logger = LoggerFactory.getLogger(OriginPolicy.class);
 
