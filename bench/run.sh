@@ -11,8 +11,8 @@
 #   --smoke     a few seconds of each scenario against the jar alone: proves the script works (CI)
 #   --large     the large-message scenarios only (echo 4 KiB, 64 KiB, 1 MiB; 64 KiB on /talk-to-server)
 #   --jwt       the handshake rounds only, the jar without a token against the jar checking a JWT (RS256,
-#               its key from a PEM file) on every handshake, in turns, REPEAT times (default 3); the
-#               ratios of their medians go to results.md
+#               its key from a key set served over HTTP on 127.0.0.1, as a provider's jwks_uri) on every
+#               handshake, in turns, REPEAT times (default 3); the ratios of their medians go to results.md
 #   --no-build  use the jars in target/ as they are
 #   --image TAG also time the start of that container image to its first handshake (podman); repeatable
 # Start-up is timed for `java -jar`, and for the jar extracted with a CDS archive (Java 17) and with an
@@ -246,16 +246,30 @@ elif ((jwt_only)); then
 	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$RUNS/jwt-private.pem" 2>/dev/null
 	openssl pkey -in "$RUNS/jwt-private.pem" -pubout -out "$RUNS/jwt-public.pem"
 	now=$(date +%s)
-	signed="$(printf '{"alg":"RS256","typ":"JWT"}' | b64url).$(printf '{"sub":"bench","aud":"talk-bench","iat":%d,"nbf":%d,"exp":%d}' \
+	signed="$(printf '{"alg":"RS256","typ":"JWT","kid":"bench"}' | b64url).$(printf '{"sub":"bench","aud":"talk-bench","iat":%d,"nbf":%d,"exp":%d}' \
 		"$now" "$now" $((now + 7200)) | b64url)"
 	token="$signed.$(printf '%s' "$signed" | openssl dgst -sha256 -sign "$RUNS/jwt-private.pem" | b64url)"
+	# The public key as a provider publishes it (a JWKS; openssl's exponent is 65537, AQAB), served by
+	# Python's HTTP server: the service fetches it as it would from Keycloak.
+	mkdir -p "$RUNS/provider"
+	modulus=$(openssl rsa -pubin -in "$RUNS/jwt-public.pem" -noout -modulus | sed 's/^Modulus=//')
+	python3 -c 'import base64, json, sys
+n = base64.urlsafe_b64encode(bytes.fromhex(sys.argv[1])).rstrip(b"=").decode()
+print(json.dumps({"keys": [{"kty": "RSA", "kid": "bench", "alg": "RS256", "use": "sig", "e": "AQAB", "n": n}]}))' \
+		"$modulus" >"$RUNS/provider/jwks.json"
+	provider_port=$((port + 9))
+	python3 -m http.server "$provider_port" --bind 127.0.0.1 --directory "$RUNS/provider" \
+		>"$RUNS/provider.log" 2>&1 &
+	provider=$!
+	trap 'kill "$provider" 2>/dev/null || true' EXIT
 	# Both as shipped, with their warm-up (the one with a JWT warms up with a JWT of its own).
-	jwt_opts="-Dspring.security.oauth2.resourceserver.jwt.public-key-location=file:$RUNS/jwt-public.pem"
+	jwt_opts="-Dspring.security.oauth2.resourceserver.jwt.jwk-set-uri=http://127.0.0.1:$provider_port/jwks.json"
 	jwt_opts="$jwt_opts -Dspring.security.oauth2.resourceserver.jwt.audiences=talk-bench"
 	for rep in $(seq 1 "${REPEAT:-3}"); do
 		handshake_rounds jar "$rep" 5000 "" nojwt
 		JAVA_OPTS="${JAVA_OPTS:-} $jwt_opts" handshake_rounds jar "$rep" 5000 "?access_token=$token" jwt
 	done
+	grep -q 'GET /jwks.json' "$RUNS/provider.log" || log "the provider's key set was never fetched: see $RUNS/provider.log"
 	python3 - "$RUNS/summary.txt" >"$RUNS/results.md" <<-'EOF'
 		import re, statistics, sys
 		rates = {}

@@ -93,15 +93,24 @@ public record TalkProperties(@DefaultValue("Hello from server!") String reply, @
 	 * a JWT without one gets 403
 	 * @param closeWhenTokenExpires whether a connection opened with a JWT is closed, with 1008, when the
 	 * token expires
+	 * @param keyRefreshInterval how often the identity provider's signing keys are fetched again
+	 * ({@code issuer-uri} or {@code jwk-set-uri})
+	 * @param keyFetchMinInterval how soon after the last one a token that names a key not among them may
+	 * have the keys fetched again (a provider's new key), and how soon a failed fetch is tried again
+	 * @param keyFetchTimeout how long a fetch of the provider's keys (or metadata) may take to connect, and
+	 * then to read; the fetch has a thread of its own, which no handshake waits on
 	 */
 	public record Auth(@DefaultValue List<String> tokens, @DefaultValue Map<String, List<String>> requiredAuthorities,
-			@DefaultValue("true") boolean closeWhenTokenExpires) {
+			@DefaultValue("true") boolean closeWhenTokenExpires, @DefaultValue("5m") Duration keyRefreshInterval,
+			@DefaultValue("10s") Duration keyFetchMinInterval, @DefaultValue("5s") Duration keyFetchTimeout) {
 
 		/** Says how many tokens there are, never what they are: records print every field otherwise. */
 		@Override
 		public String toString() {
 			return "Auth[tokens=" + this.tokens.size() + " configured, requiredAuthorities=" + this.requiredAuthorities
-					+ ", closeWhenTokenExpires=" + this.closeWhenTokenExpires + "]";
+					+ ", closeWhenTokenExpires=" + this.closeWhenTokenExpires + ", keyRefreshInterval="
+					+ this.keyRefreshInterval + ", keyFetchMinInterval=" + this.keyFetchMinInterval + ", keyFetchTimeout="
+					+ this.keyFetchTimeout + "]";
 		}
 
 	}

@@ -16,8 +16,8 @@ import org.springframework.security.oauth2.jwt.JwtValidationException;
 
 /**
  * JWT access tokens, checked with the resource server's {@link JwtDecoder} that Spring Boot builds from
- * {@code spring.security.oauth2.resourceserver.jwt.*}: signature against the provider's keys (fetched
- * once and cached, not per handshake), expiry, not-before, issuer and audiences. The token's authorities
+ * {@code spring.security.oauth2.resourceserver.jwt.*}: signature against the provider's keys (held by
+ * {@link ProviderKeys}, never fetched for a handshake), expiry, not-before, issuer and audiences. The token's authorities
  * (its scopes as {@code SCOPE_x}, or what the converter is configured to read) are then held against those
  * that {@code talk.auth.required-authorities} asks of the endpoint. Every answer says why in words a
  * client's developer can act on, never with the token in them.
@@ -50,7 +50,10 @@ final class JwtAccess {
 			return new Outcome.Invalid(withoutPrefix(ex.getMessage()));
 		}
 		catch (RuntimeException ex) {
-			// Not the token's fault: the provider's keys or its discovery document could not be fetched.
+			if (ex.getCause() instanceof ProviderKeys.KeyBeingFetched) {
+				return new Outcome.KeyBeingFetched();
+			}
+			// Not the token's fault: the provider's keys could not be fetched.
 			return new Outcome.Unavailable(ex.getMessage());
 		}
 		AbstractAuthenticationToken authentication = this.converter.convert(jwt);
@@ -107,6 +110,10 @@ final class JwtAccess {
 
 		/** 503: the token could not be checked, through no fault of the client. */
 		record Unavailable(String why) implements Outcome {
+		}
+
+		/** 503: the token names a key that the provider may have just published; it is being fetched. */
+		record KeyBeingFetched() implements Outcome {
 		}
 
 	}

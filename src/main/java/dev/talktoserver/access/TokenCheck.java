@@ -88,6 +88,9 @@ public final class TokenCheck implements HandshakeInterceptor {
 	/** Seconds: a provider that failed to answer may well answer shortly. */
 	private static final String RETRY_WHEN_PROVIDER_FAILS = "5";
 
+	/** Seconds: the provider's keys are being fetched again, which takes a moment. */
+	private static final String RETRY_WHEN_KEY_IS_FETCHED = "1";
+
 	private static final Logger logger = LoggerFactory.getLogger(TokenCheck.class);
 
 	/**
@@ -195,6 +198,11 @@ public final class TokenCheck implements HandshakeInterceptor {
 			return refuse(response, path, HttpStatus.FORBIDDEN, HandshakeRejection.FORBIDDEN,
 					CHALLENGE + ", error=\"insufficient_scope\", error_description=\"this endpoint needs "
 							+ quotable(needed) + "\"" + scopes(forbidden.required()));
+		}
+		if (outcome instanceof JwtAccess.Outcome.KeyBeingFetched) {
+			// No line: the key fetch logs what it brings, and made-up key ids would otherwise write one each.
+			response.getHeaders().set(HttpHeaders.RETRY_AFTER, RETRY_WHEN_KEY_IS_FETCHED);
+			return refuse(response, path, HttpStatus.SERVICE_UNAVAILABLE, HandshakeRejection.IDENTITY_PROVIDER, null);
 		}
 		// Once per episode: every handshake fails alike until the provider answers again.
 		if (this.providerFailing.compareAndSet(false, true)) {

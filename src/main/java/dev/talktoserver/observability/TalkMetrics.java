@@ -79,6 +79,15 @@ public class TalkMetrics {
 			.increment();
 	}
 
+	/** One more fetch of the identity provider's signing keys, which succeeded or failed. */
+	public void identityProviderKeysFetched(boolean succeeded) {
+		Counter.builder("talk.auth.key.fetches")
+			.description("Fetches of the identity provider's signing keys, by outcome")
+			.tag("outcome", succeeded ? "success" : "failure")
+			.register(this.registry)
+			.increment();
+	}
+
 	public void handshakeRejected(String path, HandshakeRejection reason) {
 		Counter.builder("talk.handshakes.rejected")
 			.description("WebSocket handshakes turned away, by reason")
