@@ -5,14 +5,20 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 
+import com.nimbusds.jose.proc.JWSKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
  * JWT access tokens, checked with the resource server's {@link JwtDecoder} that Spring Boot builds from
@@ -36,6 +42,23 @@ final class JwtAccess {
 		this.decoder = decoder;
 		this.converter = converter;
 		this.requiredAuthorities = requiredAuthorities;
+	}
+
+	/**
+	 * A decoder that checks signatures with {@code keys}, set up as Spring's builders set theirs up (the
+	 * claims and the {@code typ} are the validators' to check), on one code path for the provider's keys
+	 * and the warm-up's, so that the warm-up compiles the path real tokens take.
+	 */
+	static NimbusJwtDecoder decoder(JWSKeySelector<SecurityContext> keys, OAuth2TokenValidator<Jwt> validator) {
+		DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+		processor.setJWSKeySelector(keys);
+		processor.setJWSTypeVerifier((type, context) -> {
+		});
+		processor.setJWTClaimsSetVerifier((claims, context) -> {
+		});
+		NimbusJwtDecoder decoder = new NimbusJwtDecoder(processor);
+		decoder.setJwtValidator(validator);
+		return decoder;
 	}
 
 	Outcome check(String token, String endpoint) {

@@ -2,10 +2,12 @@ package dev.talktoserver.access;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import dev.talktoserver.TalkProperties;
 import dev.talktoserver.observability.TalkMetrics;
 
@@ -24,7 +26,6 @@ import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
 import org.springframework.security.oauth2.jwt.JwtValidators;
-import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 /**
  * The resource server's {@link JwtDecoder} for an identity provider found by
@@ -42,7 +43,8 @@ class ProviderJwtDecoder {
 	ProviderKeys providerKeys(OAuth2ResourceServerProperties resourceServer, TalkProperties properties,
 			TalkMetrics metrics) throws InterruptedException {
 		OAuth2ResourceServerProperties.Jwt jwt = resourceServer.getJwt();
-		ProviderKeys keys = new ProviderKeys(jwt.getIssuerUri(), jwt.getJwkSetUri(), properties.auth(), metrics);
+		ProviderKeys keys = new ProviderKeys(jwt.getIssuerUri(), jwt.getJwkSetUri(), algorithms(jwt),
+				properties.auth(), metrics);
 		// The start-up's thread waits, so that the first handshakes find the keys: discovery and the key
 		// set, each connecting and reading within the timeout. A provider that is down delays the start
 		// by that much, then the fetcher keeps trying and the service starts without them.
@@ -53,10 +55,15 @@ class ProviderJwtDecoder {
 	@Bean
 	JwtDecoder jwtDecoder(ProviderKeys keys, OAuth2ResourceServerProperties resourceServer,
 			ObjectProvider<OAuth2TokenValidator<Jwt>> additionalValidators) {
-		OAuth2ResourceServerProperties.Jwt jwt = resourceServer.getJwt();
-		NimbusJwtDecoder decoder = NimbusJwtDecoder.withJwkSource(keys)
-			.jwsAlgorithms((algorithms) -> algorithms.addAll(algorithms(jwt)))
-			.build();
+		return JwtAccess.decoder(keys, validator(resourceServer.getJwt(), additionalValidators.orderedStream()));
+	}
+
+	/**
+	 * The checks of a token's claims that Spring Boot's decoders make: expiry and not-before, the issuer
+	 * (with {@code issuer-uri}), the audiences, and {@code additional}.
+	 */
+	static OAuth2TokenValidator<Jwt> validator(OAuth2ResourceServerProperties.Jwt jwt,
+			Stream<OAuth2TokenValidator<Jwt>> additional) {
 		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
 		if (jwt.getIssuerUri() != null) {
 			validators.add(new JwtIssuerValidator(jwt.getIssuerUri()));
@@ -66,25 +73,26 @@ class ProviderJwtDecoder {
 			validators.add(new JwtClaimValidator<List<String>>("aud",
 					(aud) -> aud != null && !Collections.disjoint(aud, audiences)));
 		}
-		additionalValidators.orderedStream().forEach(validators::add);
-		decoder.setJwtValidator(validators.isEmpty() ? JwtValidators.createDefault()
-				: JwtValidators.createDefaultWithValidators(validators));
-		return decoder;
+		additional.forEach(validators::add);
+		return validators.isEmpty() ? JwtValidators.createDefault()
+				: JwtValidators.createDefaultWithValidators(validators);
 	}
 
 	/** Spring's signature algorithms are the asymmetric ones: a key set holds public keys. */
-	private static Set<SignatureAlgorithm> algorithms(OAuth2ResourceServerProperties.Jwt jwt) {
+	private static Set<JWSAlgorithm> algorithms(OAuth2ResourceServerProperties.Jwt jwt) {
+		Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
 		if (jwt.getJwkSetUri() == null) {
-			return EnumSet.allOf(SignatureAlgorithm.class);
+			for (SignatureAlgorithm algorithm : SignatureAlgorithm.values()) {
+				algorithms.add(JWSAlgorithm.parse(algorithm.getName()));
+			}
+			return algorithms;
 		}
-		Set<SignatureAlgorithm> algorithms = EnumSet.noneOf(SignatureAlgorithm.class);
 		for (String name : jwt.getJwsAlgorithms()) {
-			SignatureAlgorithm algorithm = SignatureAlgorithm.from(name);
-			if (algorithm == null) {
+			if (SignatureAlgorithm.from(name) == null) {
 				throw new InvalidConfigurationPropertyValueException(
 						"spring.security.oauth2.resourceserver.jwt.jws-algorithms", name, "Unknown algorithm");
 			}
-			algorithms.add(algorithm);
+			algorithms.add(JWSAlgorithm.parse(name));
 		}
 		return algorithms;
 	}

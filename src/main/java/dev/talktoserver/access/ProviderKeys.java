@@ -3,12 +3,14 @@ package dev.talktoserver.access;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
+import java.security.Key;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -17,17 +19,16 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.RemoteKeySourceException;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.JWSKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jose.util.ResourceRetriever;
 import dev.talktoserver.TalkProperties;
-import dev.talktoserver.observability.LogSafeText;
 import dev.talktoserver.observability.TalkMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * Spring Security's own key source fetches on the thread that decodes the token, a Tomcat worker here,
  * under a lock that the other handshakes then wait on, and again for every token with an unknown key id.
  */
-final class ProviderKeys implements JWKSource<SecurityContext>, AutoCloseable {
+final class ProviderKeys implements JWSKeySelector<SecurityContext>, AutoCloseable {
 
 	private static final Logger logger = LoggerFactory.getLogger(ProviderKeys.class);
 
@@ -58,6 +59,9 @@ final class ProviderKeys implements JWKSource<SecurityContext>, AutoCloseable {
 
 	private final Duration minFetchInterval;
 
+	/** The algorithms a token may be signed with; others find no key. */
+	private final Set<JWSAlgorithm> algorithms;
+
 	private final ResourceRetriever retriever;
 
 	private final TalkMetrics metrics;
@@ -71,7 +75,7 @@ final class ProviderKeys implements JWKSource<SecurityContext>, AutoCloseable {
 	private final CountDownLatch firstFetch = new CountDownLatch(1);
 
 	/** The provider's keys as last fetched; null until a fetch succeeds. */
-	private volatile Fetched keys;
+	private volatile SigningKeys keys;
 
 	/** Whether a fetch is under way or about to begin. */
 	private final AtomicBoolean fetching = new AtomicBoolean(true);
@@ -92,8 +96,10 @@ final class ProviderKeys implements JWKSource<SecurityContext>, AutoCloseable {
 	 * @param issuer the issuer URI whose metadata names the key set; null with {@code keySetUri}
 	 * @param keySetUri the key set's URI ({@code jwk-set-uri}); null to find it through the issuer
 	 */
-	ProviderKeys(String issuer, String keySetUri, TalkProperties.Auth settings, TalkMetrics metrics) {
+	ProviderKeys(String issuer, String keySetUri, Set<JWSAlgorithm> algorithms, TalkProperties.Auth settings,
+			TalkMetrics metrics) {
 		this.issuer = issuer;
+		this.algorithms = Set.copyOf(algorithms);
 		this.configuredKeySetUri = keySetUri;
 		this.refreshInterval = settings.keyRefreshInterval();
 		this.minFetchInterval = settings.keyFetchMinInterval();
@@ -112,15 +118,20 @@ final class ProviderKeys implements JWKSource<SecurityContext>, AutoCloseable {
 		return this.firstFetch.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && this.keys != null;
 	}
 
+	/** The keys that may have signed a token with {@code header}, as Nimbus's own selector picks them. */
 	@Override
-	public List<JWK> get(JWKSelector selector, SecurityContext context) throws RemoteKeySourceException {
-		Fetched current = this.keys;
+	public List<? extends Key> selectJWSKeys(JWSHeader header, SecurityContext context)
+			throws RemoteKeySourceException {
+		if (!this.algorithms.contains(header.getAlgorithm())) {
+			return List.of();
+		}
+		SigningKeys current = this.keys;
 		if (current == null) {
 			askForFetch();
 			throw new RemoteKeySourceException("the identity provider's keys have not been fetched yet from "
 					+ where(), null);
 		}
-		List<JWK> found = selector.select(current.keys());
+		List<Key> found = current.keysFor(header);
 		if (found.isEmpty() && askForFetch()) {
 			// Perhaps a key the provider has just begun to sign with: worth a try once the fetch is done.
 			throw new KeyBeingFetched("the token's key is not among the provider's keys; fetching them again");
@@ -159,14 +170,14 @@ final class ProviderKeys implements JWKSource<SecurityContext>, AutoCloseable {
 				this.keySetUri = (this.configuredKeySetUri != null) ? URI.create(this.configuredKeySetUri).toURL()
 						: discoverKeySetUri();
 			}
-			JWKSet fetched = JWKSet.parse(this.retriever.retrieveResource(this.keySetUri).getContent())
-				.toPublicJWKSet();
-			Fetched previous = this.keys;
-			this.keys = new Fetched(fetched, Instant.now());
+			SigningKeys fetched = new SigningKeys(
+					JWKSet.parse(this.retriever.retrieveResource(this.keySetUri).getContent()), Instant.now());
+			SigningKeys previous = this.keys;
+			this.keys = fetched;
 			this.metrics.identityProviderKeysFetched(true);
-			if (previous == null || this.failing || !keyIds(previous.keys()).equals(keyIds(fetched))) {
+			if (previous == null || this.failing || !previous.keyIds().equals(fetched.keyIds())) {
 				logger.info("{} signing key(s) of the identity provider, {}, fetched from {}", fetched.size(),
-						keyIds(fetched), this.keySetUri);
+						fetched.keyIds(), this.keySetUri);
 			}
 			this.failing = false;
 		}
@@ -175,7 +186,7 @@ final class ProviderKeys implements JWKSource<SecurityContext>, AutoCloseable {
 			next = this.minFetchInterval;
 			if (!this.failing) {
 				this.failing = true;
-				String meanwhile = (this.keys != null) ? "the keys fetched at " + this.keys.at() + " stay in use"
+				String meanwhile = (this.keys != null) ? "the keys fetched at " + this.keys.fetchedAt() + " stay in use"
 						: "handshakes with a JWT get 503 until they are";
 				logger.warn("the identity provider's keys could not be fetched from {}: {}; {}; trying again every {} s",
 						(this.keySetUri != null) ? this.keySetUri : where(), ex, meanwhile, next.toSeconds());
@@ -240,16 +251,9 @@ final class ProviderKeys implements JWKSource<SecurityContext>, AutoCloseable {
 		return (this.configuredKeySetUri != null) ? this.configuredKeySetUri : "the issuer " + this.issuer;
 	}
 
-	private static List<String> keyIds(JWKSet keys) {
-		return keys.getKeys().stream().map((key) -> LogSafeText.quote(String.valueOf(key.getKeyID()), 60)).toList();
-	}
-
 	@Override
 	public void close() {
 		this.fetcher.shutdownNow();
-	}
-
-	private record Fetched(JWKSet keys, Instant at) {
 	}
 
 	/** The token's key is not among those held, and a fetch that may bring it is under way. */

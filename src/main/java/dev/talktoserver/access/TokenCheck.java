@@ -283,6 +283,14 @@ public final class TokenCheck implements HandshakeInterceptor {
 				}
 			}
 		}
+		if (request instanceof ServletServerHttpRequest servletRequest) {
+			HttpServletRequest servlet = servletRequest.getServletRequest();
+			Object taken = servlet.getAttribute(QueryToken.ATTRIBUTE);
+			if (taken instanceof String token) {
+				servlet.removeAttribute(QueryToken.ATTRIBUTE);
+				return new Presented(Carrier.QUERY, decode(token));
+			}
+		}
 		String query = request.getURI().getRawQuery();
 		if (query != null) {
 			for (String parameter : query.split("&")) {
@@ -297,6 +305,10 @@ public final class TokenCheck implements HandshakeInterceptor {
 
 	/** A malformed escape is no token at all, and so a 401 rather than a server error. */
 	private static String decode(String value) {
+		if (value.indexOf('%') < 0 && value.indexOf('+') < 0) {
+			// A JWT or a token of ours as it always comes: URLDecoder would copy it a char at a time.
+			return value;
+		}
 		try {
 			return URLDecoder.decode(value, StandardCharsets.UTF_8);
 		}

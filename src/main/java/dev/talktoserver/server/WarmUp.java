@@ -116,7 +116,7 @@ class WarmUp implements ApplicationRunner {
 			for (int i = 0; i < CONCURRENCY; i++) {
 				running[i] = workers.submit(() -> {
 					for (int n = next.getAndIncrement(); n < this.handshakes; n = next.getAndIncrement()) {
-						roundTrip(server, (n % 2 == 0) ? EchoHandler.PATH : TalkHandler.PATH);
+						roundTrip(server, (n % 2 == 0) ? EchoHandler.PATH : TalkHandler.PATH, n);
 					}
 					return null;
 				});
@@ -149,9 +149,12 @@ class WarmUp implements ApplicationRunner {
 
 	/**
 	 * One handshake to {@code path}, on {@code /echo} one message and its echo, then a close and its
-	 * answer. ({@code /talk-to-server} would log a message: it gets the handshake and the close.)
+	 * answer. ({@code /talk-to-server} would log a message: it gets the handshake and the close.) The
+	 * {@code n}th handshake carries the token the {@code n % 3}th way clients do: a header, a subprotocol
+	 * (browsers), the query (the last resort), so that the JIT compiles each; a long token in the query
+	 * costs Tomcat's parameter parsing more than the check itself.
 	 */
-	private void roundTrip(InetSocketAddress server, String path) throws IOException {
+	private void roundTrip(InetSocketAddress server, String path, int n) throws IOException {
 		try (Socket socket = new Socket()) {
 			// Small writes that wait for answers: without this, each waits for the server's delayed ACK.
 			socket.setTcpNoDelay(true);
@@ -159,10 +162,19 @@ class WarmUp implements ApplicationRunner {
 			socket.setSoTimeout(TIMEOUT_MILLIS);
 			OutputStream out = socket.getOutputStream();
 			DataInputStream in = new DataInputStream(socket.getInputStream());
-			String request = "GET " + path + " HTTP/1.1\r\nHost: " + server.getHostString() + ":"
+			String carrier = "";
+			String query = "";
+			if (this.token != null) {
+				switch (n % 3) {
+					case 0 -> carrier = "Authorization: Bearer " + this.token + "\r\n";
+					case 1 -> carrier = "Sec-WebSocket-Protocol: talk, bearer." + this.token + "\r\n";
+					default -> query = "?access_token=" + this.token;
+				}
+			}
+			String request = "GET " + path + query + " HTTP/1.1\r\nHost: " + server.getHostString() + ":"
 					+ server.getPort() + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-					+ "Sec-WebSocket-Key: dGFsayB3YXJtLXVwIGtleQ==\r\nSec-WebSocket-Version: 13\r\n"
-					+ ((this.token == null) ? "" : "Authorization: Bearer " + this.token + "\r\n") + "\r\n";
+					+ "Sec-WebSocket-Key: dGFsayB3YXJtLXVwIGtleQ==\r\nSec-WebSocket-Version: 13\r\n" + carrier
+					+ "\r\n";
 			out.write(request.getBytes(StandardCharsets.US_ASCII));
 			expectSwitchingProtocols(in);
 			// A masked text frame "warm-up" (mask 0: a valid mask that leaves the payload as it is), then a

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.Key;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -16,10 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.RemoteKeySourceException;
-import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKMatcher;
-import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
@@ -39,8 +40,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The provider's keys against a provider of the test's own (the JDK's HTTP server, on 127.0.0.1) that
  * can be made to hang: the keys are read from memory while a fetch hangs, a token with a new key id has
- * them fetched again, made-up key ids do not multiply the fetches, and the issuer's metadata leads to
- * the key set, or, naming another issuer, to none.
+ * them fetched again, made-up key ids and algorithms not allowed do not multiply the fetches, and the
+ * issuer's metadata leads to the key set, or, naming another issuer, to none.
  */
 class ProviderKeysTests {
 
@@ -111,12 +112,13 @@ class ProviderKeysTests {
 		assertThatExceptionOfType(ProviderKeys.KeyBeingFetched.class).isThrownBy(() -> select("second"));
 		assertThat(this.arrived.tryAcquire(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 		assertThat(held.getCount()).as("the fetch is still hanging").isEqualTo(1);
-		assertThat(select("first")).extracting(JWK::getKeyID).containsExactly("first");
+		assertThat(select("first")).containsExactly(FIRST.toRSAPublicKey());
 		assertThatExceptionOfType(ProviderKeys.KeyBeingFetched.class).isThrownBy(() -> select("second"));
 
 		held.countDown();
-		await().atMost(TIMEOUT).ignoreExceptions().untilAsserted(() -> assertThat(select("second")).extracting(JWK::getKeyID)
-			.containsExactly("second"));
+		await().atMost(TIMEOUT)
+			.ignoreExceptions()
+			.untilAsserted(() -> assertThat(select("second")).containsExactly(SECOND.toRSAPublicKey()));
 		assertThat(this.registry.get("talk.auth.key.fetches").tag("outcome", "success").counter().count())
 			.isEqualTo(2);
 	}
@@ -131,6 +133,18 @@ class ProviderKeysTests {
 			assertThat(select(UUID.randomUUID().toString())).isEmpty();
 		}
 		assertThat(this.keySetRequests.get()).as("the first fetch, and the one that made-up-0 asked for").isEqualTo(2);
+	}
+
+	@Test
+	void anAlgorithmThatIsNotAllowedFindsNoKeyAndAsksForNoFetch() throws Exception {
+		this.keys = keys(null, base() + "/jwks", Duration.ZERO);
+		assertThat(this.keys.awaitFirstFetch(TIMEOUT)).isTrue();
+		for (JWSAlgorithm algorithm : List.of(JWSAlgorithm.HS256, JWSAlgorithm.RS512, JWSAlgorithm.ES256)) {
+			assertThat(this.keys.selectJWSKeys(new JWSHeader.Builder(algorithm).keyID("first").build(), null))
+				.as(algorithm.getName())
+				.isEmpty();
+		}
+		assertThat(this.keySetRequests.get()).isEqualTo(1);
 	}
 
 	@Test
@@ -168,11 +182,12 @@ class ProviderKeysTests {
 	private ProviderKeys keys(String issuer, String keySetUri, Duration minFetchInterval) {
 		TalkProperties.Auth settings = new TalkProperties.Auth(List.of(), Map.of(), true, Duration.ofHours(1),
 				minFetchInterval, Duration.ofSeconds(5));
-		return new ProviderKeys(issuer, keySetUri, settings, new TalkMetrics(this.registry));
+		return new ProviderKeys(issuer, keySetUri, Set.of(JWSAlgorithm.RS256), settings, new TalkMetrics(this.registry));
 	}
 
-	private List<JWK> select(String keyId) throws RemoteKeySourceException {
-		return this.keys.get(new JWKSelector(new JWKMatcher.Builder().keyID(keyId).build()), null);
+	/** The keys for a token signed with RS256 and the key {@code keyId}. */
+	private List<Key> select(String keyId) throws RemoteKeySourceException {
+		return List.copyOf(this.keys.selectJWSKeys(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).build(), null));
 	}
 
 	private String base() {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.boot.security.oauth2.server.resource.autoconfigure.OAuth2ResourceServerProperties;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
 
@@ -46,7 +47,7 @@ class TokenCheckTests {
 		StaticListableBeanFactory none = new StaticListableBeanFactory();
 		return new TokenCheck(properties(tokens), new TalkMetrics(new SimpleMeterRegistry()),
 				none.getBeanProvider(JwtDecoder.class), none.getBeanProvider(JwtAuthenticationConverter.class),
-				new WarmUpToken(none.getBeanProvider(JwtAuthenticationConverter.class)));
+				WarmUpTokenTests.warmUpToken(new OAuth2ResourceServerProperties()));
 	}
 
 	private static TalkProperties properties(String tokens) {

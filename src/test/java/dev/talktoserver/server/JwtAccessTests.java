@@ -42,7 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.security.oauth2.resourceserver.jwt.audiences=" + TestIdentityProvider.CLIENT,
 				"talk.auth.required-authorities[/echo]=SCOPE_echo", "talk.auth.tokens=" + JwtAccessTests.SHARED_TOKEN,
-				"talk.max-connections-per-client=5" })
+				"talk.max-connections-per-client=5",
+				// Spring's line about each new session names its URI: the query's token must not be in it.
+				"logging.level.org.springframework.web.socket.handler.LoggingWebSocketHandlerDecorator=DEBUG" })
 @ExtendWith(OutputCaptureExtension.class)
 class JwtAccessTests {
 

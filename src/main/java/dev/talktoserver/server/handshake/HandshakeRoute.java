@@ -8,6 +8,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import dev.talktoserver.access.QueryToken;
+
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.socket.server.support.WebSocketHttpRequestHandler;
 
@@ -38,7 +40,8 @@ final class HandshakeRoute extends OncePerRequestFilter {
 			chain.doFilter(request, response);
 			return;
 		}
-		endpoint.handleRequest(request, response);
+		// A token in the query is for the token check alone, not for the session's URI.
+		endpoint.handleRequest(QueryToken.takenOut(request), response);
 	}
 
 }
