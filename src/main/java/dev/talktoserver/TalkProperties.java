@@ -36,6 +36,9 @@ import org.springframework.util.unit.DataSize;
  * most are closed with 1013; unset: half the JVM's maximum heap
  * @param maxMessagesPerSecond messages a connection may send per second (0: no limit); beyond it the
  * connection is closed with 1008
+ * @param maxMessagesPerSecondPerClient messages all the connections of one client (its principal, else its
+ * address) may send per second together (0: no limit); beyond it the connection that sent the message is
+ * closed with 1008
  * @param compression whether messages may be compressed (permessage-deflate, RFC 7692)
  * @param echo the {@code /echo} endpoint
  * @param warmUp what the server does to itself before it reports itself ready
@@ -49,7 +52,7 @@ public record TalkProperties(@DefaultValue("Hello from server!") String reply, @
 		@DefaultValue("10s") Duration handshakeTimeout, @DefaultValue("30s") Duration pingInterval,
 		@DefaultValue("75s") Duration idleTimeout, @DefaultValue("10s") Duration sendTimeLimit,
 		@DefaultValue("16KB") DataSize sendBufferSizeLimit, DataSize memoryBudget,
-		@DefaultValue("0") int maxMessagesPerSecond,
+		@DefaultValue("0") int maxMessagesPerSecond, @DefaultValue("0") int maxMessagesPerSecondPerClient,
 		@DefaultValue Compression compression, @DefaultValue Echo echo, @DefaultValue WarmUp warmUp,
 		@DefaultValue Log log, @DefaultValue Auth auth) {
 

@@ -40,6 +40,11 @@ public final class CloseStatuses {
 			.withReason("rate limit: more than " + perSecond + " messages per second");
 	}
 
+	static CloseStatus clientRateLimited(int perSecond) {
+		return CloseStatus.POLICY_VIOLATION
+			.withReason("rate limit: this client's connections sent more than " + perSecond + " messages per second");
+	}
+
 	static CloseStatus idle(Duration idleTimeout) {
 		String time = (idleTimeout.toMillis() % 1000 == 0) ? idleTimeout.toSeconds() + " s"
 				: idleTimeout.toMillis() + " ms";

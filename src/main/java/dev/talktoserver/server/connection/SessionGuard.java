@@ -76,6 +76,10 @@ final class SessionGuard extends WebSocketHandlerDecorator {
 				talkSession.close(CloseStatuses.rateLimited(this.maxMessagesPerSecond));
 				return;
 			}
+			if (!this.sessions.withinClientRate(talkSession)) {
+				talkSession.close(CloseStatuses.clientRateLimited(this.sessions.clientRateLimit()));
+				return;
+			}
 			this.meters.received(messageBytes);
 		}
 		long start = System.nanoTime();

@@ -36,12 +36,16 @@ public class SessionRegistry {
 
 	private final ClientShares shares;
 
+	/** Per client, messages per second; null for no limit. */
+	private final ClientMessageRates clientRates;
+
 	SessionRegistry(TalkProperties properties, ObjectProvider<Transport.Factory> transports) {
 		this.limits = SessionLimits.from(properties);
 		this.maxConnections = properties.maxConnections();
 		this.transports = transports.getIfAvailable(() -> Transport::blocking);
 		this.readBufferGrowth = ReadBufferGrowth.from(properties);
 		this.shares = new ClientShares(properties.maxConnectionsPerClient());
+		this.clientRates = ClientMessageRates.perSecond(properties.maxMessagesPerSecondPerClient());
 	}
 
 	/** Publishes the send queues of {@code endpoint}'s sessions as gauges. */
@@ -76,12 +80,29 @@ public class SessionRegistry {
 		return this.sessions.get(session.getId());
 	}
 
+	/**
+	 * Whether the client of {@code session} may send one more message now
+	 * ({@code talk.max-messages-per-second-per-client}); if so, it is counted.
+	 */
+	boolean withinClientRate(TalkSession session) {
+		return this.clientRates == null || session.client() == null
+				|| this.clientRates.tryAcquire(session.client(), System.nanoTime());
+	}
+
+	/** The per-client message rate, 0 for none. */
+	int clientRateLimit() {
+		return (this.clientRates != null) ? this.clientRates.limit() : 0;
+	}
+
 	TalkSession remove(WebSocketSession session) {
 		TalkSession removed = this.sessions.remove(session.getId());
 		if (removed != null) {
 			removed.releaseReadBuffers();
 			if (removed.client() != null) {
 				this.shares.giveBack(removed.client());
+				if (this.clientRates != null && this.shares.heldBy(removed.client()) == 0) {
+					this.clientRates.forget(removed.client());
+				}
 			}
 			if (removed.compressed()) {
 				this.compressed.decrementAndGet();
