@@ -99,7 +99,7 @@ public record TalkProperties(@DefaultValue("Hello from server!") String reply, @
 	 * @param keyRefreshInterval how often the identity provider's signing keys are fetched again
 	 * ({@code issuer-uri} or {@code jwk-set-uri})
 	 * @param keyFetchMinInterval how soon after the last one a token that names a key not among them may
-	 * have the keys fetched again (a provider's new key), and how soon a failed fetch is tried again
+	 * have the keys fetched again (a provider's new key), and how soon a failed fetch is tried again (1 s at the least)
 	 * @param keyFetchTimeout how long a fetch of the provider's keys (or metadata) may take to connect, and
 	 * then to read; the fetch has a thread of its own, which no handshake waits on
 	 */

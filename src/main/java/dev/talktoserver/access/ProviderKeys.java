@@ -48,6 +48,8 @@ final class ProviderKeys implements JWSKeySelector<SecurityContext>, AutoCloseab
 
 	private static final Logger logger = LoggerFactory.getLogger(ProviderKeys.class);
 
+	private static final Duration MIN_RETRY = Duration.ofSeconds(1);
+
 	/** A key set is a few KiB; anything near this is not one. */
 	private static final int MAX_DOCUMENT_BYTES = 1024 * 1024;
 
@@ -183,7 +185,8 @@ final class ProviderKeys implements JWSKeySelector<SecurityContext>, AutoCloseab
 		}
 		catch (IOException | ParseException | RuntimeException ex) {
 			this.metrics.identityProviderKeysFetched(false);
-			next = this.minFetchInterval;
+			// Never sooner than a second: a minimum interval of 0 must not turn a down provider into a loop.
+			next = (this.minFetchInterval.compareTo(MIN_RETRY) < 0) ? MIN_RETRY : this.minFetchInterval;
 			if (!this.failing) {
 				this.failing = true;
 				String meanwhile = (this.keys != null) ? "the keys fetched at " + this.keys.fetchedAt() + " stay in use"
