@@ -202,7 +202,7 @@ public class SessionRegistry {
 	private int heldBack(String endpoint) {
 		int heldBack = 0;
 		for (TalkSession session : this.sessions.values()) {
-			if (session.readingPaused() && (endpoint == null || endpoint.equals(session.endpoint()))) {
+			if (session.heldBack() && (endpoint == null || endpoint.equals(session.endpoint()))) {
 				heldBack++;
 			}
 		}

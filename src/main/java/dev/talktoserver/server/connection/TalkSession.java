@@ -283,6 +283,11 @@ public final class TalkSession {
 		return this.outbox.paused();
 	}
 
+	/** Whether the server has stopped reading from this client until it reads more: backpressure. */
+	boolean heldBack() {
+		return this.outbox.heldBack();
+	}
+
 	/** Ends the reading thread's turn on this connection if it has had it long enough. */
 	void yieldIfTurnIsOver() {
 		this.outbox.yieldIfTurnIsOver();

@@ -66,8 +66,11 @@ public final class Outbox {
 	/** Whether reading from the client is paused; read unguarded by the heartbeat and the gauges. */
 	private volatile boolean paused;
 
-	/** Whether the pause is the end of a turn ({@link #yieldIfTurnIsOver()}) rather than backpressure. */
-	private boolean yielding;
+	/**
+	 * Whether the pause is the end of a turn ({@link #yieldIfTurnIsOver()}) rather than backpressure; read
+	 * unguarded by the gauges.
+	 */
+	private volatile boolean yielding;
 
 	/** Set when a close has been asked for: nothing more is queued. */
 	private CloseStatus closing;
@@ -216,8 +219,9 @@ public final class Outbox {
 			if (this.paused || this.closing != null || !this.transport.turnIsOver()) {
 				return;
 			}
-			this.paused = true;
+			// Yielding first: the gauges never see a turn's end as a client held back.
 			this.yielding = true;
+			this.paused = true;
 			this.transport.pauseReading();
 		}
 		this.transport.later(this::endTurn);
@@ -240,16 +244,19 @@ public final class Outbox {
 					if (!this.yielding) {
 						return;
 					}
-					this.yielding = false;
 					if (this.bytes > this.highWater) {
 						// Backpressure now: the completions resume reading once enough has gone out.
+						this.yielding = false;
+						this.meters.readingPaused();
 						return;
 					}
 				}
 				else if (!this.paused || this.yielding || this.bytes > this.lowWater) {
 					return;
 				}
+				// Paused first: the gauges never see the resumed client as held back.
 				this.paused = false;
+				this.yielding = false;
 				this.transport.resumeReading();
 			}
 		});
@@ -374,9 +381,17 @@ public final class Outbox {
 		return this.bytes;
 	}
 
-	/** Whether reading from the client is paused until it has read more of what it is sent. */
+	/** Whether reading from the client is paused: until it has read more, or for the end of a turn. */
 	public boolean paused() {
 		return this.paused;
+	}
+
+	/**
+	 * Whether reading from the client is paused until it has read more of what it is sent (backpressure),
+	 * not only for the end of a turn, which lasts as long as other connections' work waits for a thread.
+	 */
+	public boolean heldBack() {
+		return this.paused && !this.yielding;
 	}
 
 	/** One frame handed to the transport, and what is known of it. */

@@ -122,7 +122,13 @@ class BackpressureTests {
 			talk.close();
 			echo.close();
 		}
-		assertThat(this.sessions.heldBack()).as("still held back, not cut off").isEqualTo(2 * NON_READERS);
+		// None was cut off. Until every socket buffer between them is full, a client that is held back may
+		// still take a little, be read from again and be held back once more (a loaded machine is slow to
+		// get there): a count at one moment may be short by one.
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			assertThat(this.sessions.size()).as("open, not cut off").isEqualTo(2 * NON_READERS);
+			assertThat(this.sessions.heldBack()).as("held back").isEqualTo(2 * NON_READERS);
+		});
 	}
 
 	@ParameterizedTest(name = "compressed: {0}")
