@@ -84,11 +84,17 @@ final class ReadBufferGrowth {
 		int socket = (int) Math.min(2 * expected, LARGEST_SOCKET_READ);
 		// Characters for text: two bytes each.
 		long most = 2L * part + socket;
-		long lent = this.lent.addAndGet(most);
-		if (lent > this.allowance || lent > this.room.getAsLong()) {
-			this.lent.addAndGet(-most);
-			return held;
+		// Reserved only if it fits: many connections growing at once never take the total past the limit,
+		// not even for a moment.
+		long limit = Math.min(this.allowance, this.room.getAsLong());
+		long lent;
+		do {
+			lent = this.lent.get();
+			if (lent + most > limit) {
+				return held;
+			}
 		}
+		while (!this.lent.compareAndSet(lent, lent + most));
 		long now = transport.growReadBuffers(part, socket);
 		this.lent.addAndGet(-most + (now - held));
 		return now;
