@@ -85,6 +85,11 @@ final class BatchedOutputStream extends OutputStream {
 		}
 	}
 
+	/** Where the batches go. */
+	OutputStream target() {
+		return this.target;
+	}
+
 	/** Nothing: what is written goes out within the interval (the appender flushes after every line). */
 	@Override
 	public void flush() {

@@ -10,7 +10,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import dev.talktoserver.TalkProperties;
-import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
@@ -24,26 +23,37 @@ import org.springframework.core.Ordered;
  * {@link BatchedOutputStream}: lines are collected for {@code talk.log.console-batch-interval} (10 ms)
  * and written together. The layout, the JSON formats and the levels stay Spring Boot's own; only the
  * writing changes. Set up again whenever Spring Boot sets up logging again (each application in one
- * JVM, as in tests); the appender's stop writes what was collected.
+ * JVM, as in tests); the appender's stop writes what was collected. An application in the same JVM with
+ * batching off puts the console's own stream back: Spring Boot keeps the appenders of the first
+ * application that set up logging, and the batching with them.
  */
 class ConsoleBatching implements ApplicationListener<ApplicationEnvironmentPreparedEvent>, Ordered {
 
 	@Override
 	public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
-		Duration interval = Binder.get(event.getEnvironment())
+		batchConsoleLines(Binder.get(event.getEnvironment())
 			.bindOrCreate("talk.log", TalkProperties.Log.class)
-			.consoleBatchInterval();
-		ILoggerFactory loggers = LoggerFactory.getILoggerFactory();
-		if (interval.isZero() || interval.isNegative() || !(loggers instanceof LoggerContext context)) {
+			.consoleBatchInterval());
+	}
+
+	/** Console lines collected for {@code interval} before they are written, or written at once for 0. */
+	static void batchConsoleLines(Duration interval) {
+		if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
 			return;
 		}
+		boolean batched = !interval.isZero() && !interval.isNegative();
 		Iterator<Appender<ILoggingEvent>> appenders = context.getLogger(Logger.ROOT_LOGGER_NAME)
 			.iteratorForAppenders();
 		while (appenders.hasNext()) {
-			if (appenders.next() instanceof ConsoleAppender<ILoggingEvent> console && console.isStarted()
-					&& !(console.getOutputStream() instanceof BatchedOutputStream)) {
-				OutputStream direct = console.getOutputStream();
-				console.setOutputStream(new BatchedOutputStream(direct, interval));
+			if (appenders.next() instanceof ConsoleAppender<ILoggingEvent> console && console.isStarted()) {
+				OutputStream current = console.getOutputStream();
+				if (batched && !(current instanceof BatchedOutputStream)) {
+					console.setOutputStream(new BatchedOutputStream(current, interval));
+				}
+				else if (!batched && current instanceof BatchedOutputStream batches) {
+					// The appender closes the batches as it lets them go: what they collected is written.
+					console.setOutputStream(batches.target());
+				}
 			}
 		}
 	}
