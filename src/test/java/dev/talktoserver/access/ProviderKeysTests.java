@@ -119,8 +119,9 @@ class ProviderKeysTests {
 		await().atMost(TIMEOUT)
 			.ignoreExceptions()
 			.untilAsserted(() -> assertThat(select("second")).containsExactly(SECOND.toRSAPublicKey()));
-		assertThat(this.registry.get("talk.auth.key.fetches").tag("outcome", "success").counter().count())
-			.isEqualTo(2);
+		// Counted just after the keys are in place.
+		await().atMost(TIMEOUT)
+			.until(() -> this.registry.get("talk.auth.key.fetches").tag("outcome", "success").counter().count() == 2);
 	}
 
 	@Test

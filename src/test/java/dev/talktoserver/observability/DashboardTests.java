@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -19,6 +20,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The Grafana dashboard in the repository asks only for series that the service publishes.
@@ -40,15 +42,19 @@ class DashboardTests {
 		client.awaitClose();
 		JdkTestClient.refusedStatus(this.port, "/talk-to-server", "https://elsewhere.example");
 
-		String scrape = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus")).build(),
-					HttpResponse.BodyHandlers.ofString())
-			.body();
 		Set<String> queried = seriesNames(Files.readString(DASHBOARD));
 		assertThat(queried).isNotEmpty();
-		for (String series : queried) {
-			assertThat(scrape).as("series %s queried by %s", series, DASHBOARD).containsPattern("(?m)^" + series + "\\{");
-		}
+		// The close is counted just after the client has the server's close frame.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			String scrape = HttpClient.newHttpClient()
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/prometheus"))
+					.build(), HttpResponse.BodyHandlers.ofString())
+				.body();
+			for (String series : queried) {
+				assertThat(scrape).as("series %s queried by %s", series, DASHBOARD)
+					.containsPattern("(?m)^" + series + "\\{");
+			}
+		});
 	}
 
 	private static Set<String> seriesNames(String dashboard) {

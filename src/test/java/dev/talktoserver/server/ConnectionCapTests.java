@@ -39,6 +39,8 @@ class ConnectionCapTests {
 		JdkTestClient first = JdkTestClient.connect(this.port, "/talk-to-server");
 		JdkTestClient second = JdkTestClient.connect(this.port, "/talk-to-server");
 		JdkTestClient third = JdkTestClient.connect(this.port, "/echo");
+		// A session is registered just after its 101 has gone out.
+		await().atMost(TIMEOUT).until(() -> this.sessions.size() == 3);
 		try (RawWebSocket refused = RawWebSocket.connect(this.port, "/talk-to-server", TIMEOUT)) {
 			assertThat(refused.status()).isEqualTo(503);
 			assertThat(refused.header("Retry-After")).isEqualTo("5");

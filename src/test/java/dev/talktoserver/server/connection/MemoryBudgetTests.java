@@ -88,7 +88,9 @@ class MemoryBudgetTests {
 		}
 		await().atMost(TIMEOUT).until(() -> this.sessions.size() == IDLE_CONNECTIONS_THAT_FIT - 2);
 		this.budget.review();
-		assertThat(output.getOut()).contains("memory budget: the connections hold 154 KB of 200 KB again");
+		// Said once, by this review or by the heartbeat's, which may come between the two closes (176 KB).
+		await().atMost(TIMEOUT)
+			.until(() -> output.getOut().contains("KB of 200 KB again; taking new handshakes"));
 		talking("/talk-to-server", null);
 	}
 
