@@ -219,7 +219,6 @@ public final class Outbox {
 			if (this.paused || this.closing != null || !this.transport.turnIsOver()) {
 				return;
 			}
-			// Yielding first: the gauges never see a turn's end as a client held back.
 			this.yielding = true;
 			this.paused = true;
 			this.transport.pauseReading();
@@ -254,7 +253,6 @@ public final class Outbox {
 				else if (!this.paused || this.yielding || this.bytes > this.lowWater) {
 					return;
 				}
-				// Paused first: the gauges never see the resumed client as held back.
 				this.paused = false;
 				this.yielding = false;
 				this.transport.resumeReading();
@@ -389,6 +387,7 @@ public final class Outbox {
 	/**
 	 * Whether reading from the client is paused until it has read more of what it is sent (backpressure),
 	 * not only for the end of a turn, which lasts as long as other connections' work waits for a thread.
+	 * Read without the lock, for the gauges: at the instant a turn begins or ends, either answer.
 	 */
 	public boolean heldBack() {
 		return this.paused && !this.yielding;
